@@ -1,0 +1,5 @@
+// Public library API of mopt.
+export { MoptError } from './errors.js';
+export type { SourceLoc, SourceRef } from './errors.js';
+export * from './recipe/pyvalue.js';
+export type * from './recipe/types.js';
