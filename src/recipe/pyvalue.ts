@@ -80,6 +80,15 @@ export function pyRepr(v: PyValue | undefined): string {
   return `{${[...v.entries()].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
 }
 
+/** Characters Python's `str.isprintable()` rejects (other than the ASCII space): repr escapes them. */
+const NON_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+function pyEscapeCodePoint(code: number): string {
+  if (code <= 0xff) return '\\x' + code.toString(16).padStart(2, '0');
+  if (code <= 0xffff) return '\\u' + code.toString(16).padStart(4, '0');
+  return '\\U' + code.toString(16).padStart(8, '0');
+}
+
 /** Python's str repr: single quotes unless the text holds a single quote and no double quote. */
 export function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -91,7 +100,7 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
+    else if (ch !== ' ' && NON_PRINTABLE.test(ch)) out += pyEscapeCodePoint(code);
     else out += ch;
   }
   return out + quote;

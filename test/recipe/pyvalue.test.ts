@@ -35,3 +35,9 @@ test('pyTruthy and pyTypeName', () => {
   assert.equal(pyTypeName(new PyFloat(1)), 'float');
   assert.equal(pyTypeName(new Map()), 'dict');
 });
+
+test('pyRepr escapes what Python treats as non-printable', () => {
+  assert.equal(pyRepr('a\x85b\xa0c\u2028'), "'a\\x85b\\xa0c\\u2028'");
+  assert.equal(pyRepr('tab\there\x01'), "'tab\\there\\x01'");
+  assert.equal(pyRepr('caf\u00e9 ok'), "'caf\u00e9 ok'");
+});

@@ -25,5 +25,27 @@ export interface ValidationIssue {
 }
 
 export type ValidationResult =
-  | { ok: true; value: unknown }
-  | { ok: false; issues: ValidationIssue[] };
+  | { ok: true; value: unknown; warnings?: string[] }
+  | { ok: false; issues: ValidationIssue[]; warnings?: string[] };
+
+/**
+ * What `src/recipe/schema/index.ts` exports for the loader (implemented by the schema layer):
+ *
+ *   getSchemaByName(name: string): SchemaType | undefined
+ *       Registry lookup by full dotted name, e.g. 'modelopt.torch.quantization.config.QuantizerAttributeConfig'
+ *       (recipes.md §2.5; the loader produces the E_SCHEMA_* errors itself).
+ *   recipeSchema(type: RecipeType): SchemaType        ModelOptPTQRecipe, ModelOptAutoQuantizeRecipe, ...
+ *   metadataSchema: SchemaType                         RecipeMetadataConfig (directory recipes)
+ *   quantizeSchema: SchemaType                         QuantizeConfig (directory recipes)
+ *   validate(schema: SchemaType, data: PyValue, warnings?: string[]): ValidationResult
+ *       Returns config objects (see types.ts) whose explicitly-set fields are remembered.
+ *       Deprecation warnings are appended to `warnings` and also returned on the result.
+ *   isConfigObject(v: unknown): boolean                true for a validated config object
+ *   dumpFull(v: unknown): PyValue                       model_dump(): every field, schema order
+ *   dumpSparse(v: unknown): PyValue                     model_dump(exclude_unset=True)
+ *       Both accept a config object or a list of them; tuples come back as PyTuple, floats as PyFloat,
+ *       integer keys as numbers, so Python-style JSON/YAML printing is exact.
+ */
+
+/** The signature of `validate` in index.ts. */
+export type ValidateFunction = (schema: SchemaType, data: PyValue, warnings?: string[]) => ValidationResult;

@@ -1,0 +1,211 @@
+/**
+ * ModelOpt unified HF export for data-free recipes: streams the source tensor by tensor (a fused
+ * group at a time), writes safetensors shards, config.json with quantization_config,
+ * hf_quant_config.json and the tokenizer files into a staged folder, then renames it into place.
+ */
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MoptError, isMoptError } from '../errors.js';
+import type { Checkpoint } from '../model/checkpoint.js';
+import {
+  bf16ToF32,
+  decodeToF32,
+  encodeFromF32,
+  f16ToF32,
+  f32ToBf16,
+  f32ToF16,
+  type Dtype,
+} from '../model/dtypes.js';
+import {
+  tensorByteLength,
+  writeJsonFile,
+  writeShardedSafetensors,
+  type TensorSpec,
+} from '../model/safetensors-writer.js';
+import type { QuantizeConfig } from '../recipe/types.js';
+import type { ModuleExport } from './export-plan.js';
+import { checkExportTarget, stageExportDir } from './output-dir.js';
+import { prepareExport, type PreparedExport } from './prepare.js';
+import { configJsonQuantization, hasQuantization, type HfQuantConfig } from './quant-config.js';
+import { quantizeGroup } from './quantize-group.js';
+
+/** save_pretrained(max_shard_size="10GB") as ModelOpt's export calls it. */
+export const EXPORT_MAX_SHARD_BYTES = 10_000_000_000;
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+  bytesRead: number;
+  totalBytes: number;
+  elapsedMs: number;
+}
+
+export interface ExportOptions {
+  modelDir: string;
+  quantize: QuantizeConfig;
+  exportPath: string;
+  force?: boolean;
+  maxShardBytes?: number;
+  onProgress?: (p: ExportProgress) => void;
+  /** Called before each tensor's bytes reach the writer; a throw (e.g. a simulated ENOSPC) aborts the export. */
+  writeHook?: (tensor: string, bytes: Uint8Array) => void;
+}
+
+export interface ExportSummary {
+  exportPath: string;
+  tensors: number;
+  sourceBytes: number;
+  exportBytes: number;
+  files: string[];
+  /** Quantized modules per quant_algo. */
+  formats: Record<string, number>;
+  hfQuantConfig: HfQuantConfig;
+  elapsedMs: number;
+}
+
+type FloatDtype = 'F32' | 'BF16' | 'F16';
+const TORCH_DTYPES: Record<string, FloatDtype> = { float32: 'F32', bfloat16: 'BF16', float16: 'F16' };
+const isFloat = (d: Dtype): d is FloatDtype => d === 'F32' || d === 'BF16' || d === 'F16';
+
+/** Export dtype from config.json (torch_dtype, or dtype in newer transformers); undefined keeps each tensor's own. */
+export function exportDtype(config: Record<string, unknown>): FloatDtype | undefined {
+  const d = config.torch_dtype ?? config.dtype;
+  return typeof d === 'string' ? TORCH_DTYPES[d] : undefined;
+}
+
+/** Weights as the model holds them in the export dtype (ModelOpt quantizes the loaded bf16 values). */
+function readWeight(ck: Checkpoint, name: string, dtype: FloatDtype | undefined): Float32Array {
+  const w = ck.readTensorF32(name);
+  const src = ck.tensor(name).dtype;
+  if (dtype === 'BF16' && src !== 'BF16') bf16ToF32(f32ToBf16(w, new Uint16Array(w.length)), w);
+  if (dtype === 'F16' && src !== 'F16' && src !== 'BF16') f16ToF32(f32ToF16(w, new Uint16Array(w.length)), w);
+  return w;
+}
+
+function plainTensor(ck: Checkpoint, name: string, dtype: FloatDtype | undefined): Uint8Array {
+  const src = ck.tensor(name).dtype;
+  const raw = ck.readTensor(name);
+  if (!dtype || !isFloat(src) || src === dtype) return raw;
+  return encodeFromF32(decodeToF32(raw, src), dtype);
+}
+
+function outputSpecs(
+  ck: Checkpoint,
+  prepared: PreparedExport,
+  dtype: FloatDtype | undefined,
+): { specs: TensorSpec[]; owner: Map<string, ModuleExport> } {
+  const { modules, kvScales } = prepared.exportPlan;
+  const specs: TensorSpec[] = [];
+  const owner = new Map<string, ModuleExport>();
+  for (const t of ck.tensors.values()) {
+    const m = modules.get(t.name);
+    if (m) {
+      for (const s of m.outputs) owner.set(s.name, m);
+      specs.push(...m.outputs);
+    } else {
+      specs.push({ name: t.name, dtype: dtype && isFloat(t.dtype) ? dtype : t.dtype, shape: t.shape });
+    }
+    const kv = kvScales.get(t.name);
+    if (kv) specs.push(kv.spec);
+  }
+  return { specs, owner };
+}
+
+function fsFailure(err: unknown, target: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (isMoptError(err) || typeof code !== 'string') return err;
+  if (code === 'ENOSPC') {
+    return new MoptError(
+      'E_DISK_FULL',
+      `no space left on the device while writing ${target}; nothing was exported`,
+      { exitCode: 1, cause: err },
+    );
+  }
+  return new MoptError('E_EXPORT_IO', `writing ${target} failed: ${(err as Error).message}`, {
+    exitCode: 1,
+    cause: err,
+  });
+}
+
+export function exportCheckpoint(options: ExportOptions): ExportSummary {
+  const t0 = performance.now();
+  const prepared = prepareExport(options.modelDir, options.quantize);
+  const ck = prepared.checkpoint;
+  let staged: ReturnType<typeof stageExportDir> | undefined;
+  try {
+    checkExportTarget(options.modelDir, options.exportPath, options.force === true);
+    const dtype = exportDtype(ck.config);
+    const { specs, owner } = outputSpecs(ck, prepared, dtype);
+    const kvByName = new Map([...prepared.exportPlan.kvScales.values()].map((k) => [k.spec.name, k.value]));
+    const pending = new Map<string, Uint8Array>();
+    const total = ck.tensors.size;
+    const totalBytes = [...ck.tensors.values()].reduce((a, t) => a + t.byteLength, 0);
+    let done = 0;
+    let bytesRead = 0;
+    const advance = (source: string): void => {
+      done += 1;
+      bytesRead += ck.tensor(source).byteLength;
+      options.onProgress?.({ done, total, bytesRead, totalBytes, elapsedMs: performance.now() - t0 });
+    };
+    const produce = (spec: TensorSpec): Uint8Array => {
+      let bytes = pending.get(spec.name);
+      const m = owner.get(spec.name);
+      if (bytes) pending.delete(spec.name);
+      else if (m) {
+        const members = prepared.exportPlan.groups.get(m.group)!;
+        for (const [k, v] of quantizeGroup(members, (n) => readWeight(ck, n, dtype), prepared.calibration))
+          pending.set(k, v);
+        bytes = pending.get(spec.name)!;
+        pending.delete(spec.name);
+      } else if (kvByName.has(spec.name))
+        bytes = new Uint8Array(Float32Array.of(kvByName.get(spec.name)!).buffer);
+      else {
+        bytes = plainTensor(ck, spec.name, dtype);
+        advance(spec.name);
+      }
+      if (m && spec === m.outputs[0]) advance(m.tensor);
+      options.writeHook?.(spec.name, bytes);
+      return bytes;
+    };
+    staged = stageExportDir(options.exportPath);
+    const written = writeShardedSafetensors(staged.dir, specs, produce, {
+      maxShardBytes: options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES,
+    });
+    const hf = prepared.exportPlan.hfQuantConfig;
+    const config = { ...ck.config };
+    if (hasQuantization(hf)) {
+      config.quantization_config = configJsonQuantization(hf);
+      writeFileSync(join(staged.dir, 'hf_quant_config.json'), `${JSON.stringify(hf, null, 4)}\n`);
+    }
+    writeJsonFile(join(staged.dir, 'config.json'), config);
+    for (const f of [...ck.tokenizerFiles, 'generation_config.json']) {
+      if (existsSync(join(ck.dir, f))) copyFileSync(join(ck.dir, f), join(staged.dir, f));
+    }
+    staged.commit();
+    const formats: Record<string, number> = {};
+    for (const m of prepared.exportPlan.modules.values()) {
+      const algo = String(
+        hf.quantization.quant_algo === 'MIXED_PRECISION'
+          ? m.format
+          : (hf.quantization.quant_algo ?? m.format),
+      );
+      formats[algo] = (formats[algo] ?? 0) + 1;
+    }
+    return {
+      exportPath: options.exportPath,
+      tensors: total,
+      sourceBytes: totalBytes,
+      exportBytes: specs.reduce((a, s) => a + tensorByteLength(s), 0),
+      files: written.indexFile ? [...written.files, written.indexFile] : written.files,
+      formats,
+      hfQuantConfig: hf,
+      elapsedMs: performance.now() - t0,
+    };
+  } catch (err) {
+    staged?.abort();
+    throw fsFailure(err, options.exportPath);
+  } finally {
+    ck.close();
+  }
+}

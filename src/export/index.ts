@@ -1,0 +1,36 @@
+/** ModelOpt unified HF checkpoint export (data-free recipes): the public entry of the export layer. */
+export {
+  exportCheckpoint,
+  exportDtype,
+  EXPORT_MAX_SHARD_BYTES,
+  type ExportOptions,
+  type ExportProgress,
+  type ExportSummary,
+} from './export-checkpoint.js';
+export {
+  planModel,
+  prepareExport,
+  needsDataError,
+  type PlannedModel,
+  type PreparedExport,
+} from './prepare.js';
+export { buildExportPlan, fusionGroup, type ExportPlan, type ModuleExport } from './export-plan.js';
+export {
+  moduleFormat,
+  layerConfig,
+  kvCacheQuantAlgo,
+  type ExportFormat,
+  type LayerConfig,
+} from './layer-format.js';
+export {
+  buildHfQuantConfig,
+  configJsonQuantization,
+  hasQuantization,
+  PRODUCER,
+  MODELOPT_COMPAT_VERSION,
+  type HfQuantConfig,
+} from './quant-config.js';
+export { weightCalibration, algorithmLabel, type WeightCalibration } from './algorithm.js';
+export { checkExportTarget, stageExportDir } from './output-dir.js';
+export { loadQuantizeInput, type QuantizeInput } from './recipe-input.js';
+export { weightOutputs } from './tensor-layout.js';

@@ -1,0 +1,94 @@
+/**
+ * Everything `mopt quantize` decides before touching a weight: open the checkpoint, name its
+ * quantizers, apply the recipe, and refuse what a data-free export cannot do (unsupported
+ * algorithm, activation quantizers that need calibration data, unexportable layouts).
+ */
+import { MoptError } from '../errors.js';
+import { openCheckpoint, type Checkpoint } from '../model/checkpoint.js';
+import { buildQuantizerSlots } from '../quant/names/index.js';
+import type { ModelSlots } from '../quant/names/types.js';
+import { planQuantization, type QuantPlan } from '../quant/plan/apply.js';
+import { buildPlanReport, type PlanReport } from '../quant/plan/report.js';
+import { entrySource } from '../recipe/index.js';
+import type { QuantizeConfig } from '../recipe/types.js';
+import { weightCalibration, type WeightCalibration } from './algorithm.js';
+import { buildExportPlan, type ExportPlan } from './export-plan.js';
+
+export interface PlannedModel {
+  checkpoint: Checkpoint;
+  slots: ModelSlots;
+  plan: QuantPlan;
+  report: PlanReport;
+}
+
+/** Opens `modelDir` header-only and plans `quantize` on it (what `mopt plan` prints). */
+export function planModel(modelDir: string, quantize: QuantizeConfig): PlannedModel {
+  const checkpoint = openCheckpoint(modelDir);
+  try {
+    const slots = buildQuantizerSlots(checkpoint.config, [...checkpoint.tensors.values()]);
+    const plan = planQuantization(slots.slots, quantize.quant_cfg, {
+      entrySource: (e) => entrySource(e),
+      registryKeys: slots.registryKeys,
+    });
+    const report = buildPlanReport(slots, plan, { dtypeBytes: exportDtypeBytes(checkpoint.config) });
+    return { checkpoint, slots, plan, report };
+  } catch (err) {
+    checkpoint.close();
+    throw err;
+  }
+}
+
+function exportDtypeBytes(config: Record<string, unknown>): number {
+  const d = config.torch_dtype ?? config.dtype;
+  return d === 'float32' ? 4 : 2;
+}
+
+/** "self_attn.q_proj, self_attn.k_proj, … (+3 more)" */
+function listSome(names: string[], max = 6): string {
+  const unique = [...new Set(names)];
+  return unique.length <= max
+    ? unique.join(', ')
+    : `${unique.slice(0, max).join(', ')}, … (+${unique.length - max} more)`;
+}
+
+export function needsDataError(report: PlanReport): MoptError {
+  const byKind = new Map<string, string[]>();
+  for (const row of report.layers) {
+    if (!row.needsCalibrationData) continue;
+    const key = `${row.kind} quantizers (${row.format})`;
+    byKind.set(key, [...(byKind.get(key) ?? []), row.layerType]);
+  }
+  const parts = [...byKind].map(([kind, layers]) => `${kind} of ${listSome(layers)}`);
+  return new MoptError(
+    'E_NEEDS_DATA',
+    `the recipe enables ${report.calibratedActivationQuantizers} static activation quantizers that need calibration data (--dataset): ${parts.join('; ')}`,
+    {
+      hint: 'calibration with a dataset is not available yet; use a weight-only recipe (e.g. general/ptq/nvfp4_weight_only-kv_fp8_cast), dynamic activations, or constant-amax ("cast") KV quantizers',
+    },
+  );
+}
+
+export interface PreparedExport extends PlannedModel {
+  calibration: WeightCalibration;
+  exportPlan: ExportPlan;
+}
+
+/** planModel plus the data-free checks; the checkpoint stays open for the caller to close. */
+export function prepareExport(modelDir: string, quantize: QuantizeConfig): PreparedExport {
+  const planned = planModel(modelDir, quantize);
+  try {
+    if (planned.checkpoint.config.quantization_config !== undefined) {
+      throw new MoptError(
+        'E_ALREADY_QUANTIZED',
+        `${modelDir}/config.json already has a quantization_config; mopt quantizes unquantized checkpoints only`,
+      );
+    }
+    const calibration = weightCalibration(quantize.algorithm);
+    if (planned.report.needsCalibrationData) throw needsDataError(planned.report);
+    const exportPlan = buildExportPlan(planned.slots, planned.plan);
+    return { ...planned, calibration, exportPlan };
+  } catch (err) {
+    planned.checkpoint.close();
+    throw err;
+  }
+}

@@ -1,0 +1,128 @@
+/** Exports of the stories260K conversion (f32 source) and a synthetic Qwen3-MoE (per-expert tensors, routers excluded). */
+import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MoptError } from '../../src/errors.js';
+import { exportCheckpoint, loadQuantizeInput } from '../../src/export/index.js';
+import { openCheckpoint } from '../../src/model/checkpoint.js';
+import { convertLlama2c } from '../../src/model/llama2c.js';
+import { synthCheckpoint } from '../../src/model/synth.js';
+import { repoRoot } from '../model/helpers.js';
+import { dequantize, hashDir, readJson, relError, scratch, writeRecipe } from './helpers.js';
+
+const STORIES = resolve(repoRoot(), '../shared/assets/stories260K');
+let work: { dir: string; cleanup: () => void };
+
+before(() => {
+  work = scratch('models');
+});
+after(() => work.cleanup());
+
+describe('stories260K (llama2.c conversion, float32)', () => {
+  let model: string;
+  before(() => {
+    model = join(work.dir, 'stories');
+    convertLlama2c({
+      modelFile: join(STORIES, 'stories260K.bin'),
+      tokenizerFile: join(STORIES, 'tok512.bin'),
+      outDir: model,
+    });
+  });
+
+  it('INT4 blockwise pads the 172-wide down_proj to two 128 blocks and keeps f32 elsewhere', () => {
+    const h = hashDir(model);
+    const out = join(work.dir, 'stories-int4');
+    exportCheckpoint({
+      modelDir: model,
+      quantize: loadQuantizeInput('general/ptq/int4_blockwise_weight_only').quantize,
+      exportPath: out,
+    });
+    const src = openCheckpoint(model);
+    const ck = openCheckpoint(out);
+    for (let l = 0; l < 5; l++) {
+      const down = `model.layers.${l}.mlp.down_proj`;
+      assert.deepEqual(ck.tensor(`${down}.weight`).shape, [32, 172]);
+      assert.deepEqual(ck.tensor(`${down}.weight_scale`).shape, [64, 2]);
+      assert.deepEqual(ck.tensor(`model.layers.${l}.self_attn.k_proj.weight`).shape, [16, 64]);
+      const err = relError(src.readTensorF32(`${down}.weight`), dequantize(ck, down, [64, 172]));
+      assert.ok(err < 0.2, `${down}: ${err}`);
+    }
+    assert.equal(ck.tensor('model.embed_tokens.weight').dtype, 'F32');
+    assert.equal(ck.tensor('model.layers.0.input_layernorm.weight').dtype, 'F32');
+    assert.equal(ck.tensors.size, src.tensors.size + 5 * 7);
+    src.close();
+    ck.close();
+    assert.deepEqual(readJson(join(out, 'config.json')).torch_dtype, 'float32');
+    assert.equal(hashDir(model), h);
+  });
+
+  it('FP8 per-tensor round trip on every linear', () => {
+    const recipe = writeRecipe(
+      join(work.dir, 'fp8.yaml'),
+      "    - quantizer_name: '*weight_quantizer'\n      cfg: {$import: fp8}",
+    );
+    const out = join(work.dir, 'stories-fp8');
+    exportCheckpoint({ modelDir: model, quantize: loadQuantizeInput(recipe).quantize, exportPath: out });
+    const src = openCheckpoint(model);
+    const ck = openCheckpoint(out);
+    for (const [m, shape] of [
+      ['self_attn.q_proj', [64, 64]],
+      ['mlp.gate_proj', [172, 64]],
+      ['mlp.down_proj', [64, 172]],
+    ] as const) {
+      const name = `model.layers.3.${m}`;
+      assert.deepEqual(ck.tensor(`${name}.weight_scale`).shape, []);
+      assert.ok(relError(src.readTensorF32(`${name}.weight`), dequantize(ck, name, [...shape])) < 0.05);
+    }
+    src.close();
+    ck.close();
+  });
+
+  it('NVFP4 is refused for the 172-wide down_proj with a hint to exclude it', () => {
+    assert.throws(
+      () =>
+        exportCheckpoint({
+          modelDir: model,
+          quantize: loadQuantizeInput('general/ptq/nvfp4_weight_only-kv_fp8_cast').quantize,
+          exportPath: join(work.dir, 'no'),
+        }),
+      (e: unknown) =>
+        e instanceof MoptError &&
+        e.code === 'E_EXPORT_SHAPE' &&
+        /model\.layers\.0\.mlp\.down_proj\.weight/.test(e.message) &&
+        e.hint !== undefined,
+    );
+  });
+});
+
+describe('Qwen3-MoE (sequential experts)', () => {
+  it('NVFP4 experts: per-expert tensors, gate/up share weight_scale_2, routers and attention excluded', () => {
+    const model = join(work.dir, 'moe');
+    synthCheckpoint({ arch: 'qwen3_moe', preset: 'tiny', outDir: model });
+    const recipe = writeRecipe(
+      join(work.dir, 'experts.yaml'),
+      "    - quantizer_name: '*mlp.experts*weight_quantizer'\n      cfg: {$import: nvfp4}",
+    );
+    const out = join(work.dir, 'moe-out');
+    exportCheckpoint({ modelDir: model, quantize: loadQuantizeInput(recipe).quantize, exportPath: out });
+    const ck = openCheckpoint(out);
+    const ws2 = (e: number, p: string): number =>
+      ck.readTensorF32(`model.layers.1.mlp.experts.${e}.${p}.weight_scale_2`)[0]!;
+    for (let e = 0; e < 4; e++) {
+      assert.equal(ws2(e, 'gate_proj'), ws2(e, 'up_proj'));
+      assert.deepEqual(ck.tensor(`model.layers.1.mlp.experts.${e}.down_proj.weight`).shape, [64, 16]);
+    }
+    assert.equal(ck.tensor('model.layers.0.mlp.gate.weight').dtype, 'BF16');
+    ck.close();
+    const q = readJson(join(out, 'hf_quant_config.json')).quantization as Record<string, unknown>;
+    assert.equal(q.quant_algo, 'W4A16_NVFP4');
+    assert.deepEqual(q.exclude_modules, [
+      'lm_head',
+      'model.embed_tokens',
+      'model.layers.0.mlp.gate',
+      'model.layers.0.self_attn*',
+      'model.layers.1.mlp.gate',
+      'model.layers.1.self_attn*',
+    ]);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Which parts of a ModelOpt error message mopt must reproduce. Python-only decoration is dropped:
+ * pydantic's `[type=…, input_value=…]` suffixes and documentation links, per-member union branch
+ * names (`quantize.algorithm.str`), PyYAML's source-mark excerpts and `PosixPath('…')` wrappers.
+ * What remains (the message prefix, each error's location and text) must appear in mopt's message.
+ */
+import assert from 'node:assert/strict';
+
+export interface GoldenError {
+  type: string;
+  message: string;
+}
+
+const PYDANTIC_HEADER = /(\d+) validation errors? for ([^\n]+)\n/;
+
+/** A union-member tag pydantic appends to a location: `str`, `dict[any,any]`, `function-after[…]`, ... */
+function isUnionTag(segment: string): boolean {
+  return /[[\]()]/.test(segment) || /^(str|int|float|bool|none|bytes)$/.test(segment);
+}
+
+/** Split a pydantic location on the dots that are not inside brackets. */
+function splitLoc(loc: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of loc) {
+    if (ch === '[' || ch === '(') depth++;
+    if (ch === ']' || ch === ')') depth--;
+    if (ch === '.' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}
+
+interface PydanticError {
+  loc: string | null;
+  union: boolean;
+  text: string;
+}
+
+function parsePydanticErrors(body: string): PydanticError[] {
+  const errors: PydanticError[] = [];
+  let loc: string | null = null;
+  for (const line of body.split('\n')) {
+    if (line.startsWith('    ') || line.trim() === '') continue;
+    if (!line.startsWith('  ')) {
+      loc = line;
+      continue;
+    }
+    const raw = line.slice(2);
+    const cut = raw.lastIndexOf(' [type=');
+    const text = cut >= 0 ? raw.slice(0, cut) : raw;
+    const segments = loc === null ? [] : splitLoc(loc);
+    const kept = segments.filter((s) => !isUnionTag(s));
+    errors.push({ loc: loc === null ? null : kept.join('.'), union: kept.length < segments.length, text });
+    loc = null;
+  }
+  return errors;
+}
+
+/** Fragments of a pydantic ValidationError text (optionally behind a `Config file … does not match …: ` prefix). */
+function pydanticFragments(message: string, header: RegExpExecArray): string[] {
+  const prefix = message.slice(0, header.index);
+  const label = header[2]!;
+  const errors = parsePydanticErrors(message.slice(header.index + header[0].length));
+  const fragments = prefix ? [prefix] : [];
+  const anyUnion = errors.some((e) => e.union);
+  // A generic label such as `list[function-after[…, QuantizerCfgEntry]]` has no mopt counterpart.
+  if (!/[[\]]/.test(label)) {
+    fragments.push(anyUnion ? ` for ${label}` : `${header[0].trimEnd()}`);
+  }
+  for (const e of errors) {
+    if (e.loc) fragments.push(`\n${e.loc}`);
+    if (e.union) fragments.push('Input should');
+    else if (/^Assertion failed, *$/.test(e.text)) fragments.push('Assertion failed');
+    else fragments.push(e.text);
+  }
+  return [...new Set(fragments)];
+}
+
+/** Lines of a PyYAML MarkedYAMLError without its `in "<unicode string>"` marks and source excerpts. */
+function yamlFragments(message: string): string[] {
+  return message
+    .split('\n')
+    .filter((l) => !l.startsWith('  '))
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+/** The fragments of a golden error message that mopt's message must contain. */
+export function expectedFragments(golden: GoldenError): string[] {
+  const message = golden.message.replace(/PosixPath\(('[^']*')\)/g, '$1');
+  const header = PYDANTIC_HEADER.exec(message);
+  if (header) return pydanticFragments(message, header);
+  if (/Error$/.test(golden.type) && message.includes('\n  in "<unicode string>"')) return yamlFragments(message);
+  return [message];
+}
+
+/** Assert that mopt's (path-normalised) message carries every fragment of the golden error. */
+export function assertMessageMatches(ours: string, golden: GoldenError): void {
+  for (const fragment of expectedFragments(golden)) {
+    assert.ok(
+      ours.includes(fragment),
+      `mopt message lacks ${JSON.stringify(fragment)}\n  mopt:   ${JSON.stringify(ours)}\n  golden: ${JSON.stringify(golden.message)}`,
+    );
+  }
+}
