@@ -73,6 +73,7 @@ export function benchQuantize(opts: BenchQuantizeOptions = {}): string[] {
       ['INT4 blockwise', 'general/ptq/int4_blockwise_weight_only'],
     ] as const) {
       const out = join(work, 'out');
+      const cpu0 = process.cpuUsage();
       const s = exportCheckpoint({
         modelDir: model,
         quantize: loadQuantizeInput(recipe).quantize,
@@ -80,10 +81,13 @@ export function benchQuantize(opts: BenchQuantizeOptions = {}): string[] {
         force: true,
       });
       const rate = s.sourceBytes / 1e9 / (s.elapsedMs / 1000);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuS = (cpu.user + cpu.system) / 1e6;
       const rssGB = (process.resourceUsage().maxRSS * 1024) / 1e9;
       lines.push(
         `  ${label}: ${(s.elapsedMs / 1000).toFixed(1)} s, ${rate.toFixed(3)} GB/s of input weights ` +
-          `(${((rate / memcpy) * 100).toFixed(1)}% of memcpy), ${(s.exportBytes / 1e9).toFixed(2)} GB out, peak RSS so far ${rssGB.toFixed(2)} GB`,
+          `(${((rate / memcpy) * 100).toFixed(1)}% of memcpy); ${cpuS.toFixed(1)} CPU s = ${(s.sourceBytes / 1e9 / cpuS).toFixed(3)} GB per CPU-second; ` +
+          `${(s.exportBytes / 1e9).toFixed(2)} GB out, peak RSS so far ${rssGB.toFixed(2)} GB`,
       );
       rmSync(out, { recursive: true, force: true });
     }

@@ -79,7 +79,7 @@ function readWeight(ck: Checkpoint, name: string, dtype: FloatDtype | undefined)
   const w = ck.readTensorF32(name);
   const src = ck.tensor(name).dtype;
   if (dtype === 'BF16' && src !== 'BF16') bf16ToF32(f32ToBf16(w, new Uint16Array(w.length)), w);
-  if (dtype === 'F16' && src !== 'F16' && src !== 'BF16') f16ToF32(f32ToF16(w, new Uint16Array(w.length)), w);
+  if (dtype === 'F16' && src !== 'F16') f16ToF32(f32ToF16(w, new Uint16Array(w.length)), w);
   return w;
 }
 
@@ -94,11 +94,16 @@ function outputSpecs(
   ck: Checkpoint,
   prepared: PreparedExport,
   dtype: FloatDtype | undefined,
-): { specs: TensorSpec[]; owner: Map<string, ModuleExport> } {
+): { specs: TensorSpec[]; owner: Map<string, ModuleExport>; sources: string[] } {
   const { modules, kvScales } = prepared.exportPlan;
   const specs: TensorSpec[] = [];
   const owner = new Map<string, ModuleExport>();
+  const sources: string[] = [];
+  // tied weights share one tensor; HF drops lm_head.weight on save even if the source kept a copy
+  const tied = ck.config.tie_word_embeddings === true && ck.tensors.has('model.embed_tokens.weight');
   for (const t of ck.tensors.values()) {
+    if (tied && t.name === 'lm_head.weight' && !modules.has(t.name)) continue;
+    sources.push(t.name);
     const m = modules.get(t.name);
     if (m) {
       for (const s of m.outputs) owner.set(s.name, m);
@@ -109,7 +114,7 @@ function outputSpecs(
     const kv = kvScales.get(t.name);
     if (kv) specs.push(kv.spec);
   }
-  return { specs, owner };
+  return { specs, owner, sources };
 }
 
 function fsFailure(err: unknown, target: string): unknown {
@@ -136,11 +141,11 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
   try {
     checkExportTarget(options.modelDir, options.exportPath, options.force === true);
     const dtype = exportDtype(ck.config);
-    const { specs, owner } = outputSpecs(ck, prepared, dtype);
+    const { specs, owner, sources } = outputSpecs(ck, prepared, dtype);
     const kvByName = new Map([...prepared.exportPlan.kvScales.values()].map((k) => [k.spec.name, k.value]));
     const pending = new Map<string, Uint8Array>();
-    const total = ck.tensors.size;
-    const totalBytes = [...ck.tensors.values()].reduce((a, t) => a + t.byteLength, 0);
+    const total = sources.length;
+    const totalBytes = sources.reduce((a, n) => a + ck.tensor(n).byteLength, 0);
     let done = 0;
     let bytesRead = 0;
     const advance = (source: string): void => {

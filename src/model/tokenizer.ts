@@ -47,9 +47,13 @@ export function loadTokenizer(modelDir: string, options: LoadTokenizerOptions = 
   try {
     lib = new Tokenizer(json, config);
   } catch (err) {
-    throw new MoptError('bad-tokenizer', `${file}: cannot be read as a tokenizer (${(err as Error).message})`, {
-      cause: err,
-    });
+    throw new MoptError(
+      'bad-tokenizer',
+      `${file}: cannot be read as a tokenizer (${(err as Error).message})`,
+      {
+        cause: err,
+      },
+    );
   }
   const vocab = lib.get_vocab(true);
   let vocabSize = 0;
@@ -68,7 +72,10 @@ export function loadTokenizer(modelDir: string, options: LoadTokenizerOptions = 
     if (name === undefined) return undefined;
     const id = lib.token_to_id(name);
     if (id === undefined) {
-      throw new MoptError('bad-tokenizer-config', `${configFile}: ${key} "${name}" is not in the vocabulary of ${file}`);
+      throw new MoptError(
+        'bad-tokenizer-config',
+        `${configFile}: ${key} "${name}" is not in the vocabulary of ${file}`,
+      );
     }
     return id;
   };
@@ -115,20 +122,24 @@ function specialFrame(
   if (typeof addBos === 'boolean' || typeof addEos === 'boolean') {
     const need = (flag: unknown, id: number | undefined, key: string): number[] => {
       if (flag !== true) return [];
-      if (id === undefined) throw new MoptError('bad-tokenizer-config', `${configFile}: add_${key} is true but no ${key} is set`);
+      if (id === undefined)
+        throw new MoptError('bad-tokenizer-config', `${configFile}: add_${key} is true but no ${key} is set`);
       return [id];
     };
     return { prefix: need(addBos, bosId, 'bos_token'), suffix: need(addEos, eosId, 'eos_token') };
   }
   const probe = 'a';
-  const plain = lib.encode(probe, { add_special_tokens: false }).ids;
-  const full = lib.encode(probe).ids;
+  const plain: number[] = lib.encode(probe, { add_special_tokens: false }).ids;
+  const full: number[] = lib.encode(probe).ids;
   for (let at = 0; at + plain.length <= full.length; at++) {
-    if (plain.every((id, i) => full[at + i] === id)) {
+    if (plain.every((id: number, i: number) => full[at + i] === id)) {
       return { prefix: full.slice(0, at), suffix: full.slice(at + plain.length) };
     }
   }
-  throw new MoptError('bad-tokenizer', `${file}: the post-processor changes the text's own tokens; cannot tell which ids are special`);
+  throw new MoptError(
+    'bad-tokenizer',
+    `${file}: the post-processor changes the text's own tokens; cannot tell which ids are special`,
+  );
 }
 
 function missingTokenizer(modelDir: string, file: string): MoptError {
@@ -146,7 +157,11 @@ function missingTokenizer(modelDir: string, file: string): MoptError {
 /** tokenizer_config.json writes special tokens either as a string or as an AddedToken object. */
 function tokenName(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { content?: unknown }).content === 'string') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { content?: unknown }).content === 'string'
+  ) {
     return (value as { content: string }).content;
   }
   return undefined;

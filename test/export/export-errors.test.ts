@@ -160,6 +160,12 @@ describe('export refuses bad inputs', () => {
     assert.equal(err.exitCode, 2);
   });
 
+  it('a source that is already quantized', () => {
+    const done = join(work.dir, 'done');
+    writeCustomModel(done, { quantization_config: { quant_method: 'modelopt' } });
+    expectFailure({ modelDir: done }, 'E_ALREADY_QUANTIZED', /already has a quantization_config/);
+  });
+
   it('a weight whose input dimension does not fit the NVFP4 block is refused before any work', () => {
     const odd = join(work.dir, 'odd');
     writeCustomModel(odd, { intermediate_size: 120 });

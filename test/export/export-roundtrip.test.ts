@@ -290,6 +290,31 @@ describe('data-free export formats', () => {
     );
   });
 
+  it('a sequential [INT4 block, FP8] weight quantizer exports as W4A8_AWQ with a shared FP8-stage weight_scale_2', () => {
+    const recipe = writeRecipe(
+      join(work.dir, 'w4a8.yaml'),
+      `    - quantizer_name: '*weight_quantizer'
+      cfg:
+        - {num_bits: 4, block_sizes: {-1: 128, type: static}}
+        - {num_bits: e4m3, axis: null}`,
+    );
+    const { out } = run(recipe, 'w4a8');
+    checkModules(out, { weight: 'U8 R/2xC', weight_scale: 'F32 RxC/128', weight_scale_2: 'F32 ' }, 0.2);
+    const ck = openCheckpoint(out);
+    const ws2 = (m: string): number => f32Scalar(ck, `model.layers.0.${m}.weight_scale_2`);
+    assert.equal(ws2('self_attn.q_proj'), ws2('self_attn.v_proj'));
+    assert.equal(ws2('mlp.gate_proj'), ws2('mlp.up_proj'));
+    ck.close();
+    assert.deepEqual(readJson(join(out, 'hf_quant_config.json')).quantization, {
+      quant_algo: 'W4A8_AWQ',
+      kv_cache_quant_algo: null,
+      group_size: 128,
+      has_zero_point: false,
+      pre_quant_scale: true,
+      exclude_modules: EXCLUDE,
+    });
+  });
+
   it('mixed formats become MIXED_PRECISION with per-layer configs and config groups', () => {
     const recipe = writeRecipe(
       join(work.dir, 'mixed.yaml'),

@@ -1,5 +1,6 @@
 /** Exports of the stories260K conversion (f32 source) and a synthetic Qwen3-MoE (per-expert tensors, routers excluded). */
 import assert from 'node:assert/strict';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MoptError } from '../../src/errors.js';
@@ -74,6 +75,30 @@ describe('stories260K (llama2.c conversion, float32)', () => {
       assert.deepEqual(ck.tensor(`${name}.weight_scale`).shape, []);
       assert.ok(relError(src.readTensorF32(`${name}.weight`), dequantize(ck, name, [...shape])) < 0.05);
     }
+    src.close();
+    ck.close();
+  });
+
+  it('writes unquantized tensors in the config dtype (bfloat16 from a float32 source)', () => {
+    const bf = join(work.dir, 'stories-bf16-config');
+    cpSync(model, bf, { recursive: true });
+    writeFileSync(
+      join(bf, 'config.json'),
+      JSON.stringify({ ...readJson(join(model, 'config.json')), torch_dtype: 'bfloat16' }),
+    );
+    const out = join(work.dir, 'stories-bf16-out');
+    exportCheckpoint({
+      modelDir: bf,
+      quantize: loadQuantizeInput('general/ptq/int4_blockwise_weight_only').quantize,
+      exportPath: out,
+    });
+    const src = openCheckpoint(bf);
+    const ck = openCheckpoint(out);
+    assert.equal(ck.tensor('model.embed_tokens.weight').dtype, 'BF16');
+    assert.equal(ck.tensor('model.norm.weight').dtype, 'BF16');
+    const a = src.readTensorF32('model.embed_tokens.weight');
+    const b = ck.readTensorF32('model.embed_tokens.weight');
+    assert.ok(relError(a, b) < 4e-3 && relError(a, b) > 0, 'values are rounded to bf16');
     src.close();
     ck.close();
   });

@@ -1,8 +1,9 @@
 """Goldens from the REAL ModelOpt PTQ + unified HF export (torch on CPU), for mopt's TS exporter.
 
 For each input model x recipe: load with transformers (dtype "auto", as hf_ptq.py does), run
-mtq.quantize(model, recipe.quantize, forward_loop=None) (all recipes here are weight-only), record the
-enabled quantizers and their calibrated amax, the fake-quantized weights' sha256, then
+mtq.quantize(model, recipe.quantize, forward_loop) (None for weight-only / KV-cast recipes; one forward of
+fixed token ids for CALIBRATED ones), record the enabled quantizers and their calibrated amax, the
+fake-quantized weights' sha256, then
 export_hf_checkpoint() into a temp dir and record hf_quant_config.json, config.json and every
 exported tensor (dtype, shape, sha256, scale values). Exported weights themselves are NOT written.
 
@@ -36,6 +37,9 @@ from transformers import AutoModelForCausalLM
 
 MAKE_INPUTS = "node --import tsx tools/oracle/make_inputs.ts tools/oracle/out"
 MODELS = {"stories260K": "float32", "qwen3-tiny": "bfloat16", "qwen3-w256": "bfloat16"}
+# stories260K is a real model the project may not redistribute: no byte of its weights goes into a
+# golden (hashes and scales only); the synthetic models also get a 16-byte head per tensor.
+HEADS = {"stories260K": False, "qwen3-tiny": True, "qwen3-w256": True}
 AMAX_VALUES_MAX = 64  # larger calibrated amax tensors are pinned by the sha256 of their float32 bytes
 
 
@@ -68,7 +72,29 @@ RECIPES = {
                                      from_preset("configs/ptq/presets/model/fp8_2d_blockwise_weight_only")),
     "nvfp4_mlp_weight_only": ("general/ptq/nvfp4_mlp_weight_only",
                               from_recipe("general/ptq/nvfp4_mlp_weight_only")),
+    "nvfp4_weight_only-kv_fp8_cast": ("general/ptq/nvfp4_weight_only-kv_fp8_cast",
+                                      from_recipe("general/ptq/nvfp4_weight_only-kv_fp8_cast")),
+    "fp8_default-kv_fp8": ("general/ptq/fp8_default-kv_fp8", from_recipe("general/ptq/fp8_default-kv_fp8")),
+    "nvfp4_default-kv_fp8": ("general/ptq/nvfp4_default-kv_fp8",
+                             from_recipe("general/ptq/nvfp4_default-kv_fp8")),
 }
+# Recipes with activation / KV quantizers to calibrate: one forward of CALIB_SHAPE fixed token ids.
+CALIBRATED = {"fp8_default-kv_fp8", "nvfp4_default-kv_fp8"}
+CALIB_SHAPE = (2, 16)
+
+
+def calib_input_ids(vocab):
+    """BOS then ids spread over the vocabulary: ids[r][c] = 3 + (131 r + 37 c) mod (vocab - 3)."""
+    rows, cols = CALIB_SHAPE
+    return torch.tensor([[1 if c == 0 else 3 + (131 * r + 37 * c) % (vocab - 3) for c in range(cols)]
+                         for r in range(rows)], dtype=torch.long)
+
+
+def make_forward_loop(ids):
+    def forward_loop(model):
+        with torch.no_grad():
+            model(input_ids=ids, attention_mask=torch.ones_like(ids), use_cache=False)
+    return forward_loop
 
 
 def tensor_bytes(t):
@@ -98,7 +124,7 @@ def quantizer_records(model):
     return {"total": total, "enabled": out}
 
 
-def fake_quant_hashes(model):
+def fake_quant_hashes(model, heads):
     """sha256 of weight_quantizer(weight) per linear with an enabled weight quantizer (model dtype bytes)."""
     out = {}
     for name, mod in model.named_modules():
@@ -109,8 +135,9 @@ def fake_quant_hashes(model):
             with torch.no_grad():
                 fq = wq(mod.weight)
             out[name] = {"dtype": str(fq.dtype).removeprefix("torch."), "shape": list(fq.shape),
-                         "sha256": sha256_bytes(tensor_bytes(fq)),
-                         "head": tensor_bytes(fq)[:16].hex()}
+                         "sha256": sha256_bytes(tensor_bytes(fq))}
+            if heads:
+                out[name]["head"] = tensor_bytes(fq)[:16].hex()
         except Exception as exc:  # e.g. a format whose fake quant has only a CUDA kernel
             out[name] = {"error": f"{type(exc).__name__}: {exc}"}
     return out
@@ -122,13 +149,15 @@ def normalise(text, paths):
     return text
 
 
-def export_record(export_dir):
+def export_record(export_dir, heads):
     files = sorted(p.name for p in Path(export_dir).iterdir() if p.is_file())
     rec = {"files": {f: sha256_file(Path(export_dir, f)) for f in files}}
     for f in ("hf_quant_config.json", "config.json", "generation_config.json"):
         if f in files:
-            rec[f] = json.loads(Path(export_dir, f).read_text())
-    rec["safetensors"] = {f: describe_safetensors(Path(export_dir, f))
+            text = Path(export_dir, f).read_text()
+            rec[f] = json.loads(text)
+            rec[f + ":text"] = text  # exact formatting (indent, key order, trailing newline)
+    rec["safetensors"] = {f: describe_safetensors(Path(export_dir, f), heads)
                           for f in files if f.endswith(".safetensors")}
     if "model.safetensors.index.json" in files:
         rec["index"] = json.loads(Path(export_dir, "model.safetensors.index.json").read_text())
@@ -152,16 +181,23 @@ def run_case(model_name, input_dir, recipe_label):
                 model = AutoModelForCausalLM.from_pretrained(input_dir, dtype="auto")
                 model.eval()
                 record["load_dtype"] = str(model.dtype).removeprefix("torch.")
-                mtq.quantize(model, cfg, forward_loop=None)
+                record["attn_implementation"] = model.config._attn_implementation
+                loop = None
+                if recipe_label in CALIBRATED:
+                    ids = calib_input_ids(model.config.vocab_size)
+                    record["calib"] = {"input_ids": ids.tolist(), "attention_mask": "all ones",
+                                       "use_cache": False}
+                    loop = make_forward_loop(ids)
+                mtq.quantize(model, cfg, forward_loop=loop)
             record["quantize_stdout"] = normalise(out.getvalue(), paths)
             record["quantizers"] = quantizer_records(model)
-            record["fake_quant"] = fake_quant_hashes(model)
+            record["fake_quant"] = fake_quant_hashes(model, HEADS[model_name])
             out = io.StringIO()
             with contextlib.redirect_stdout(out), torch.inference_mode():
                 export_hf_checkpoint(model, export_dir=export_dir)
             record["export_stdout"] = normalise(out.getvalue(), paths)
             record["ok"] = True
-            record["export"] = export_record(export_dir)
+            record["export"] = export_record(export_dir, HEADS[model_name])
         except Exception as exc:
             record["ok"] = False
             record["error"] = {"type": type(exc).__name__, "message": normalise(str(exc), paths)}
@@ -195,7 +231,11 @@ def main():
             fname = f"{model_name}-{recipe_label}.json"
             size = write_json(fname, {**info, "input": inputs[model_name], **rec})
             cases.append({"file": fname, "model": model_name, "recipe": recipe_label,
-                          "recipe_source": rec["recipe_source"], "ok": rec["ok"], "bytes": size})
+                          "recipe_source": rec["recipe_source"], "ok": rec["ok"], "bytes": size,
+                          **({} if rec["ok"] else {"error": rec["error"]})})
+    if only:  # a partial run must not drop the other cases from the index
+        print("partial run: index.json left unchanged (run without a recipe list to rewrite it)")
+        return
     write_json("index.json", {**info, "make_inputs": MAKE_INPUTS, "inputs": inputs, "cases": cases})
 
 

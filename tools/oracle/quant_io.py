@@ -68,8 +68,9 @@ def decoded_values(dtype, raw):
     raise ValueError(f"no value encoding for dtype {dtype}")
 
 
-def describe_safetensors(path, include_values=SCALE_SUFFIXES):
-    """Every tensor of one .safetensors file in header order; sha256 is of the tensor's raw bytes."""
+def describe_safetensors(path, heads=True, include_values=SCALE_SUFFIXES):
+    """Every tensor of one .safetensors file in header order; sha256 is of the tensor's raw bytes.
+    heads=False leaves out the first-16-bytes hex (for models whose weights may not be committed)."""
     blob = Path(path).read_bytes()
     (hlen,) = struct.unpack("<Q", blob[:8])
     header = json.loads(blob[8:8 + hlen])
@@ -80,14 +81,16 @@ def describe_safetensors(path, include_values=SCALE_SUFFIXES):
         start, end = info["data_offsets"]
         raw = blob[base + start:base + end]
         entry = {"name": name, "dtype": info["dtype"], "shape": info["shape"],
-                 "data_offsets": [start, end], "sha256": sha256_bytes(raw), "head": raw[:16].hex()}
+                 "data_offsets": [start, end], "sha256": sha256_bytes(raw)}
+        if heads:
+            entry["head"] = raw[:16].hex()
         if name.endswith(include_values):
             entry["values_hex"] = raw.hex()  # the tensor's bytes as stored (little-endian)
             if math.prod(info["shape"]) <= VALUES_INLINE_MAX:
                 entry["values"] = decoded_values(info["dtype"], raw)
         tensors.append(entry)
-    return {"file_sha256": sha256_bytes(blob), "header_bytes": hlen, "metadata": meta,
-            "tensors": tensors}
+    return {"file_sha256": sha256_bytes(blob), "header_bytes": hlen,
+            "header_text": blob[8:8 + hlen].decode("utf-8"), "metadata": meta, "tensors": tensors}
 
 
 def versions():

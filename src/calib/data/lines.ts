@@ -33,7 +33,8 @@ export function* readLines(file: string): Generator<{ line: string; lineNo: numb
       pending = pending.slice(start);
       if (n === 0) break;
     }
-    if (pending.length > 0) yield { line: pending.endsWith('\r') ? pending.slice(0, -1) : pending, lineNo: ++lineNo };
+    if (pending.length > 0)
+      yield { line: pending.endsWith('\r') ? pending.slice(0, -1) : pending, lineNo: ++lineNo };
   } finally {
     closeSync(fd);
   }

@@ -46,9 +46,13 @@ function jsonRecords(file: string): unknown[] {
   if (Array.isArray(json)) return json;
   const data = (json as { data?: unknown } | null)?.data;
   if (Array.isArray(data)) return data;
-  throw new MoptError('bad-dataset-json', `${file}: expected a JSON array of records or an object with a "data" array`, {
-    hint: 'for one record per line, name the file .jsonl',
-  });
+  throw new MoptError(
+    'bad-dataset-json',
+    `${file}: expected a JSON array of records or an object with a "data" array`,
+    {
+      hint: 'for one record per line, name the file .jsonl',
+    },
+  );
 }
 
 /**
@@ -57,7 +61,10 @@ function jsonRecords(file: string): unknown[] {
  */
 export function recordText(record: unknown, field: string, where: string): string {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-    throw new MoptError('bad-record', `${where}: expected a JSON object with a "${field}" field, got ${describe(record)}`);
+    throw new MoptError(
+      'bad-record',
+      `${where}: expected a JSON object with a "${field}" field, got ${describe(record)}`,
+    );
   }
   const obj = record as Record<string, unknown>;
   if (!(field in obj)) {
@@ -78,7 +85,10 @@ export function recordText(record: unknown, field: string, where: string): strin
         if (typeof turn === 'string') return turn;
         const content = (turn as { content?: unknown } | null)?.content;
         if (typeof content === 'string') return content;
-        throw new MoptError('bad-text-field', `${where}: "${field}"[${i}] is neither a string nor a turn with a "content" string`);
+        throw new MoptError(
+          'bad-text-field',
+          `${where}: "${field}"[${i}] is neither a string nor a turn with a "content" string`,
+        );
       })
       .join('\n');
   }

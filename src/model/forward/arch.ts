@@ -46,6 +46,8 @@ export interface ForwardArch {
   ropeType: string;
   /** Factor applied to cos/sin (1 for the supported rope types). */
   ropeAttentionScaling: number;
+  /** Positions must stay below this, or null (set for 'dynamic' rope). */
+  ropeMaxPositions: number | null;
   /** Per layer: the attention window in tokens (a key is visible when q - k < window), or null. */
   slidingWindow: (number | null)[];
   /** Per layer: the sparse MoE block, or null for the dense SwiGLU MLP at `mlp`. */
@@ -119,6 +121,7 @@ export function forwardArch(config: Config): ForwardArch {
     invFreq: rope.invFreq,
     ropeType: rope.type,
     ropeAttentionScaling: rope.attentionScaling,
+    ropeMaxPositions: rope.maxPositions,
     slidingWindow: slidingWindows(config, type, layers),
     moe: Array.from({ length: layers }, (_, l) => moeForLayer(config, type, l)),
   };

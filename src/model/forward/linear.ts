@@ -24,24 +24,68 @@ export function linear(
       const w1 = w0 + inDim;
       const w2 = w1 + inDim;
       const w3 = w2 + inDim;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let k = 0; k < inDim; k++) {
-        const a0 = x[x0 + k]!, a1 = x[x1 + k]!, a2 = x[x2 + k]!, a3 = x[x3 + k]!;
-        const b0 = w[w0 + k]!, b1 = w[w1 + k]!, b2 = w[w2 + k]!, b3 = w[w3 + k]!;
-        s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
-        s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
-        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
-        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
+        const a0 = x[x0 + k]!,
+          a1 = x[x1 + k]!,
+          a2 = x[x2 + k]!,
+          a3 = x[x3 + k]!;
+        const b0 = w[w0 + k]!,
+          b1 = w[w1 + k]!,
+          b2 = w[w2 + k]!,
+          b3 = w[w3 + k]!;
+        s00 += a0 * b0;
+        s01 += a0 * b1;
+        s02 += a0 * b2;
+        s03 += a0 * b3;
+        s10 += a1 * b0;
+        s11 += a1 * b1;
+        s12 += a1 * b2;
+        s13 += a1 * b3;
+        s20 += a2 * b0;
+        s21 += a2 * b1;
+        s22 += a2 * b2;
+        s23 += a2 * b3;
+        s30 += a3 * b0;
+        s31 += a3 * b1;
+        s32 += a3 * b2;
+        s33 += a3 * b3;
       }
       const y0 = r * outDim + o;
-      out[y0] = s00; out[y0 + 1] = s01; out[y0 + 2] = s02; out[y0 + 3] = s03;
+      out[y0] = s00;
+      out[y0 + 1] = s01;
+      out[y0 + 2] = s02;
+      out[y0 + 3] = s03;
       const y1 = y0 + outDim;
-      out[y1] = s10; out[y1 + 1] = s11; out[y1 + 2] = s12; out[y1 + 3] = s13;
+      out[y1] = s10;
+      out[y1 + 1] = s11;
+      out[y1 + 2] = s12;
+      out[y1 + 3] = s13;
       const y2 = y1 + outDim;
-      out[y2] = s20; out[y2 + 1] = s21; out[y2 + 2] = s22; out[y2 + 3] = s23;
+      out[y2] = s20;
+      out[y2 + 1] = s21;
+      out[y2 + 2] = s22;
+      out[y2 + 3] = s23;
       const y3 = y2 + outDim;
-      out[y3] = s30; out[y3 + 1] = s31; out[y3 + 2] = s32; out[y3 + 3] = s33;
+      out[y3] = s30;
+      out[y3 + 1] = s31;
+      out[y3 + 2] = s32;
+      out[y3 + 3] = s33;
     }
     for (let o = outs4; o < outDim; o++) {
       for (let rr = r; rr < r + 4; rr++) out[rr * outDim + o] = dot(x, rr * inDim, w, o * inDim, inDim);

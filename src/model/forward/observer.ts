@@ -69,10 +69,7 @@ export function composeObservers(...observers: ForwardObserver[]): ForwardObserv
 }
 
 /** A linear's weight as it is loaded; return a replacement (same length) or undefined to keep it. */
-export type WeightTransform = (
-  weight: Float32Array,
-  info: WeightInfo,
-) => Float32Array | undefined;
+export type WeightTransform = (weight: Float32Array, info: WeightInfo) => Float32Array | undefined;
 
 export interface WeightInfo {
   /** The checkpoint tensor (for a tied lm_head: `model.embed_tokens.weight`). */

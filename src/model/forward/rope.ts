@@ -10,6 +10,8 @@ export interface RopeParams {
   type: string;
   invFreq: Float32Array;
   attentionScaling: number;
+  /** Positions must stay below this (dynamic NTK equals the default only up to max_position_embeddings). */
+  maxPositions: number | null;
 }
 
 type Config = Record<string, unknown>;
@@ -17,13 +19,17 @@ type Config = Record<string, unknown>;
 function ropeNumber(where: string, obj: Config, key: string, fallback?: number): number {
   const v = obj[key] ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new MoptError('bad-config', `config.json: ${where}.${key} must be a number, got ${JSON.stringify(obj[key])}`);
+    throw new MoptError(
+      'bad-config',
+      `config.json: ${where}.${key} must be a number, got ${JSON.stringify(obj[key])}`,
+    );
   return v;
 }
 
 /**
  * inv_freq[i] = 1 / theta^(2i/d) in float32, then rescaled per `rope_scaling` (or transformers 5's
- * `rope_parameters`): 'default', 'linear' (divide by factor) and 'llama3' (smooth low/high-frequency blend).
+ * `rope_parameters`): 'default', 'linear' (divide by factor), 'llama3' (smooth low/high-frequency blend) and
+ * 'dynamic' (NTK; the default frequencies while positions stay below max_position_embeddings).
  */
 export function ropeInvFreq(config: Config, headDim: number): RopeParams {
   const params = (config.rope_parameters ?? config.rope_scaling ?? null) as Config | null;
@@ -38,12 +44,17 @@ export function ropeInvFreq(config: Config, headDim: number): RopeParams {
     const exponent = f((2 * i) / headDim);
     inv[i] = f(1 / f(theta ** exponent));
   }
-  if (type === 'default') return { type, invFreq: inv, attentionScaling: 1 };
+  if (type === 'default') return { type, invFreq: inv, attentionScaling: 1, maxPositions: null };
+  if (type === 'dynamic') {
+    // HF starts from the default frequencies and rescales theta only once a position reaches max_position_embeddings
+    const max = ropeNumber('config', config, 'max_position_embeddings');
+    return { type, invFreq: inv, attentionScaling: 1, maxPositions: max };
+  }
   const p = params!;
   if (type === 'linear') {
     const factor = ropeNumber(where, p, 'factor');
     for (let i = 0; i < half; i++) inv[i] = f(inv[i]! / factor);
-    return { type, invFreq: inv, attentionScaling: 1 };
+    return { type, invFreq: inv, attentionScaling: 1, maxPositions: null };
   }
   if (type === 'llama3') {
     const factor = ropeNumber(where, p, 'factor');
@@ -64,11 +75,11 @@ export function ropeInvFreq(config: Config, headDim: number): RopeParams {
       }
       inv[i] = scaled;
     }
-    return { type, invFreq: inv, attentionScaling: 1 };
+    return { type, invFreq: inv, attentionScaling: 1, maxPositions: null };
   }
   throw new MoptError(
     'unsupported-rope',
-    `config.json: ${where}.rope_type "${type}" is not supported by the reference forward (supported: default, linear, llama3)`,
+    `config.json: ${where}.rope_type "${type}" is not supported by the reference forward (supported: default, linear, llama3, dynamic)`,
   );
 }
 
@@ -81,10 +92,16 @@ export class RopeTable {
   constructor(
     private readonly invFreq: Float32Array,
     private readonly scaling: number,
+    private readonly maxPositions: number | null = null,
   ) {}
 
   /** Makes sure positions < n are tabulated; returns [cos, sin] flat [rows, half]. */
   ensure(n: number): [Float32Array, Float32Array] {
+    if (this.maxPositions !== null && n > this.maxPositions)
+      throw new MoptError(
+        'rope-range',
+        `position ${n - 1} needs dynamic NTK rescaling (max_position_embeddings ${this.maxPositions}), which the reference forward does not do`,
+      );
     if (n > this.rows) {
       const half = this.invFreq.length;
       const rows = Math.max(n, this.rows * 2, 64);

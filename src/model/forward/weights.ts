@@ -76,8 +76,17 @@ export function readLinear(
     );
   let weight = ckpt.readTensorF32(name);
   if (transform) {
-    const info = { tensor: name, quantizer: `${module}.weight_quantizer`, shape: [outDim, inDim] as [number, number], layer };
-    weight = checkedTransform(transform(weight, expert === undefined ? info : { ...info, expert }), weight, name);
+    const info = {
+      tensor: name,
+      quantizer: `${module}.weight_quantizer`,
+      shape: [outDim, inDim] as [number, number],
+      layer,
+    };
+    weight = checkedTransform(
+      transform(weight, expert === undefined ? info : { ...info, expert }),
+      weight,
+      name,
+    );
   }
   const bias = hasBias ? readVector(ckpt, `${module}.bias`, outDim) : null;
   return { module, weight, bias, outDim, inDim };
@@ -144,11 +153,30 @@ export function loadLayer(
       arch: moeArch,
       router: readLinear(ckpt, `${block}.gate`, moeArch.numExperts, H, false, l, transform),
       experts: Array.from({ length: moeArch.numExperts }, (_, e) =>
-        gated(ckpt, `${block}.experts.${e}`, moeArch.projections, H, moeArch.intermediate, false, l, transform, e),
+        gated(
+          ckpt,
+          `${block}.experts.${e}`,
+          moeArch.projections,
+          H,
+          moeArch.intermediate,
+          false,
+          l,
+          transform,
+          e,
+        ),
       ),
     };
   } else {
-    mlp = gated(ckpt, `${p}.mlp`, ['gate_proj', 'up_proj', 'down_proj'], H, arch.intermediate, arch.mlpBias, l, transform);
+    mlp = gated(
+      ckpt,
+      `${p}.mlp`,
+      ['gate_proj', 'up_proj', 'down_proj'],
+      H,
+      arch.intermediate,
+      arch.mlpBias,
+      l,
+      transform,
+    );
   }
   return {
     layer: l,

@@ -4,6 +4,7 @@
  */
 import { MoptError } from '../../errors.js';
 import {
+  ONNX_DTYPE,
   type AttributeSpec,
   DEFAULT_OPSET,
   encodeModel,
@@ -48,19 +49,61 @@ export interface NodeOptions {
   label?: string;
 }
 
+/** Ops whose output element type is fixed rather than that of their first input. */
+const FIXED_OUTPUT_TYPE: Record<string, OnnxDtype> = {
+  Shape: 'int64',
+  Size: 'int64',
+  Greater: 'bool',
+  Less: 'bool',
+  Equal: 'bool',
+  GreaterOrEqual: 'bool',
+  LessOrEqual: 'bool',
+  Not: 'bool',
+};
+
+/** Value names shared by several graphs that pass values to each other (see segmented-builder.ts). */
+export class NameRegistry {
+  readonly names = new Set<string>();
+  counter = 0;
+}
+
 export class GraphBuilder {
   private readonly nodes: NodeSpec[] = [];
   private readonly inits: TensorProtoSpec[] = [];
   private readonly inputs: ValueInfoSpec[] = [];
   private readonly outputs: ValueInfoSpec[] = [];
-  private readonly names = new Set<string>();
+  private readonly names: Set<string>;
   private readonly constCache = new Map<string, string>();
-  private counter = 0;
+  /** Element type of every value defined or imported here. */
+  private readonly dtypes = new Map<string, OnnxDtype>();
+  private readonly registry: NameRegistry;
 
   constructor(
     readonly name: string,
     readonly opset = DEFAULT_OPSET,
-  ) {}
+    registry: NameRegistry = new NameRegistry(),
+  ) {
+    this.registry = registry;
+    this.names = registry.names;
+  }
+
+  /** The element type of a value of this graph (undefined when unknown here). */
+  dtypeOf(value: string): OnnxDtype | undefined {
+    return this.dtypes.get(value);
+  }
+
+  hasInput(name: string): boolean {
+    return this.inputs.some((i) => i.name === name);
+  }
+
+  /** Declares as an input a value that another graph of the same registry produces (no new name is claimed). */
+  importValue(name: string, dtype: OnnxDtype): string {
+    if (!this.hasInput(name)) {
+      this.inputs.push({ name, dtype, dims: undefined });
+      this.dtypes.set(name, dtype);
+    }
+    return name;
+  }
 
   private claim(name: string): string {
     if (this.names.has(name))
@@ -73,19 +116,22 @@ export class GraphBuilder {
 
   private fresh(label: string): string {
     let name: string;
-    do name = `${label}_${this.counter++}`;
+    do name = `${label}_${this.registry.counter++}`;
     while (this.names.has(name));
     return this.claim(name);
   }
 
-  input(name: string, dtype: OnnxDtype, dims: readonly Dim[]): string {
+  /** A graph input; `dims` undefined leaves the shape unstated. */
+  input(name: string, dtype: OnnxDtype, dims: readonly Dim[] | undefined): string {
     this.inputs.push({ name: this.claim(name), dtype, dims });
+    this.dtypes.set(name, dtype);
     return name;
   }
 
   /** A constant stored in the model. */
   initializer(name: string, dtype: OnnxDtype, dims: readonly number[], data: ArrayBufferView): string {
     this.inits.push({ name: this.claim(name), dtype, dims, raw: typedBytes(data).slice() });
+    this.dtypes.set(name, dtype);
     return name;
   }
 
@@ -95,6 +141,7 @@ export class GraphBuilder {
     const hit = this.constCache.get(key);
     if (hit) return hit;
     const name = this.fresh('const_i64');
+    this.dtypes.set(name, 'int64');
     this.inits.push({
       name,
       dtype: 'int64',
@@ -111,6 +158,7 @@ export class GraphBuilder {
     const hit = this.constCache.get(key);
     if (hit) return hit;
     const name = this.fresh('const_f32');
+    this.dtypes.set(name, 'float');
     this.inits.push({ name, dtype: 'float', dims: [], raw: typedBytes(Float32Array.of(value)) });
     this.constCache.set(key, name);
     return name;
@@ -125,7 +173,15 @@ export class GraphBuilder {
   ): string[] {
     const label = options.label ?? opType.toLowerCase();
     const outputs = Array.from({ length: options.outputs ?? 1 }, () => this.fresh(label));
-    const attributes = new Map(Object.entries(attrs).map(([k, v]) => [k, toAttribute(opType, k, v)] as const));
+    const attributes = new Map(
+      Object.entries(attrs).map(([k, v]) => [k, toAttribute(opType, k, v)] as const),
+    );
+    const outType = outputType(
+      opType,
+      attributes,
+      inputs[0] === undefined ? undefined : this.dtypes.get(inputs[0]),
+    );
+    for (const o of outputs) if (outType) this.dtypes.set(o, outType);
     this.nodes.push({
       opType,
       inputs,
@@ -138,17 +194,36 @@ export class GraphBuilder {
   }
 
   /** A single-output node. */
-  op(opType: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}, label?: string): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+    label?: string,
+  ): string {
     return this.node(opType, inputs, attrs, label === undefined ? {} : { label })[0]!;
   }
 
-  /** Declares `value` a graph output named `name` (an Identity renames it when the names differ). */
-  output(value: string, dtype: OnnxDtype, dims: readonly Dim[], name: string = value): string {
+  /**
+   * Declares `value` a graph output named `name` (an Identity renames it when the names differ). The element
+   * type defaults to the value's own; dims may be left unstated.
+   */
+  output(value: string, dims?: readonly Dim[], name: string = value, dtype?: OnnxDtype): string {
+    const type = dtype ?? this.dtypes.get(value);
+    if (!type)
+      throw new MoptError('onnx-unknown-type', `graph ${this.name}: element type of "${value}" is unknown`, {
+        exitCode: 1,
+      });
+    if (this.outputs.some((o) => o.name === name)) return name;
     if (name !== value) {
       this.nodes.push({ opType: 'Identity', inputs: [value], outputs: [this.claim(name)], name });
+      this.dtypes.set(name, type);
     }
-    this.outputs.push({ name, dtype, dims });
+    this.outputs.push({ name, dtype: type, dims });
     return name;
+  }
+
+  get outputNames(): string[] {
+    return this.outputs.map((o) => o.name);
   }
 
   build(): Uint8Array {
@@ -163,4 +238,18 @@ export class GraphBuilder {
       opsets: new Map([['', this.opset]]),
     });
   }
+}
+
+const CODE_TO_DTYPE = new Map(Object.entries(ONNX_DTYPE).map(([k, v]) => [v as number, k as OnnxDtype]));
+
+function outputType(
+  opType: string,
+  attributes: ReadonlyMap<string, AttributeSpec>,
+  firstInput: OnnxDtype | undefined,
+): OnnxDtype | undefined {
+  if (opType === 'Cast') {
+    const to = attributes.get('to');
+    return to?.kind === 'int' ? CODE_TO_DTYPE.get(to.value) : undefined;
+  }
+  return FIXED_OUTPUT_TYPE[opType] ?? firstInput;
 }

@@ -13,13 +13,25 @@ let loaded: Promise<OrtModule> | undefined;
 
 /** The onnxruntime-node module, or a MoptError('onnxruntime-unavailable') saying why it did not load. */
 export function loadOrt(): Promise<OrtModule> {
-  loaded ??= import('onnxruntime-node').then(
-    (mod) => ((mod as { default?: OrtModule }).default?.InferenceSession ? (mod as { default: OrtModule }).default : mod),
+  loaded ??= ortFromImport(import('onnxruntime-node')).catch((err: unknown) => {
+    loaded = undefined;
+    throw err;
+  });
+  return loaded;
+}
+
+/** The module from a dynamic import of onnxruntime-node, or the MoptError a failed import becomes. */
+export function ortFromImport(imported: Promise<unknown>): Promise<OrtModule> {
+  return imported.then(
+    // The CommonJS package may arrive as a namespace or wrapped in `default`, depending on the loader.
+    (mod: unknown) => {
+      const wrapped = (mod as { default?: OrtModule }).default;
+      return wrapped?.InferenceSession ? wrapped : (mod as OrtModule);
+    },
     (err: unknown) => {
-      loaded = undefined;
       throw new MoptError(
         'onnxruntime-unavailable',
-        `onnxruntime-node could not be loaded: ${(err as Error).message ?? String(err)}`,
+        `onnxruntime-node could not be loaded: ${(err as Error)?.message ?? String(err)}`,
         {
           exitCode: 1,
           cause: err,
@@ -28,7 +40,6 @@ export function loadOrt(): Promise<OrtModule> {
       );
     },
   );
-  return loaded;
 }
 
 export interface SessionOptions {
@@ -51,10 +62,14 @@ export async function createSession(
       graphOptimizationLevel: 'all',
     });
   } catch (err) {
-    throw new MoptError('onnx-session-failed', `onnxruntime rejected the ${what} graph: ${(err as Error).message}`, {
-      exitCode: 1,
-      cause: err,
-    });
+    throw new MoptError(
+      'onnx-session-failed',
+      `onnxruntime rejected the ${what} graph: ${(err as Error).message}`,
+      {
+        exitCode: 1,
+        cause: err,
+      },
+    );
   }
 }
 
@@ -68,9 +83,13 @@ export async function runSession(
   try {
     return fetches ? await session.run(feeds, fetches) : await session.run(feeds);
   } catch (err) {
-    throw new MoptError('onnx-run-failed', `onnxruntime failed running the ${what} graph: ${(err as Error).message}`, {
-      exitCode: 1,
-      cause: err,
-    });
+    throw new MoptError(
+      'onnx-run-failed',
+      `onnxruntime failed running the ${what} graph: ${(err as Error).message}`,
+      {
+        exitCode: 1,
+        cause: err,
+      },
+    );
   }
 }

@@ -178,18 +178,22 @@ export function encodeNode(n: NodeSpec): Uint8Array {
 export interface ValueInfoSpec {
   name: string;
   dtype: OnnxDtype;
-  dims: readonly (number | string)[];
+  /** undefined = shape not stated (any rank). */
+  dims: readonly (number | string)[] | undefined;
 }
 
 export function encodeValueInfo(v: ValueInfoSpec): Uint8Array {
-  const shape = new ProtoWriter();
-  for (const d of v.dims) {
-    const dim = new ProtoWriter();
-    if (typeof d === 'number') dim.int(1, d);
-    else dim.string(2, d);
-    shape.bytes(1, dim.finish());
+  const tensorType = new ProtoWriter().int(1, ONNX_DTYPE[v.dtype]);
+  if (v.dims) {
+    const shape = new ProtoWriter();
+    for (const d of v.dims) {
+      const dim = new ProtoWriter();
+      if (typeof d === 'number') dim.int(1, d);
+      else dim.string(2, d);
+      shape.bytes(1, dim.finish());
+    }
+    tensorType.bytes(2, shape.finish());
   }
-  const tensorType = new ProtoWriter().int(1, ONNX_DTYPE[v.dtype]).bytes(2, shape.finish());
   const type = new ProtoWriter().bytes(1, tensorType.finish());
   return new ProtoWriter().string(1, v.name).bytes(2, type.finish()).finish();
 }

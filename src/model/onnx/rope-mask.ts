@@ -1,44 +1,10 @@
 /**
- * The two per-batch inputs of a layer graph that depend only on positions: RoPE cos/sin tables (computed in
- * float32 the way HF's rotary embedding does, including its rope_scaling variants) and the additive attention mask.
+ * The per-batch inputs of a layer graph that depend only on positions: RoPE cos/sin tables (float32, from the
+ * architecture's HF inverse frequencies, rotate-half layout) and the additive attention mask.
  */
 import { MoptError } from '../../errors.js';
-import type { RopeSpec } from './decoder-arch.js';
 
 const f32 = Math.fround;
-
-/** HF's inverse frequencies (head_dim/2 values), with the scaling applied for the longest position used. */
-export function ropeInvFreq(rope: RopeSpec, headDim: number, maxPosition: number): Float32Array {
-  const half = headDim / 2;
-  let base = rope.theta;
-  if (rope.type === 'dynamic' && maxPosition + 1 > rope.originalMaxPositions) {
-    const seqLen = maxPosition + 1;
-    base = base * ((rope.factor * seqLen) / rope.originalMaxPositions - (rope.factor - 1)) ** (headDim / (headDim - 2));
-  }
-  const inv = new Float32Array(half);
-  for (let i = 0; i < half; i++) inv[i] = f32(1 / f32(base ** f32((2 * i) / headDim)));
-  if (rope.type === 'linear') for (let i = 0; i < half; i++) inv[i] = f32(inv[i]! / rope.factor);
-  if (rope.type === 'llama3') applyLlama3(inv, rope);
-  return inv;
-}
-
-/** Llama-3.1 frequency smoothing: long wavelengths divided by the factor, a linear blend in between. */
-function applyLlama3(inv: Float32Array, rope: RopeSpec): void {
-  const old = rope.originalMaxPositions;
-  const lowWavelen = old / rope.lowFreqFactor;
-  const highWavelen = old / rope.highFreqFactor;
-  for (let i = 0; i < inv.length; i++) {
-    const freq = inv[i]!;
-    const wavelen = f32((2 * Math.PI) / freq);
-    const scaled = wavelen > lowWavelen ? f32(freq / rope.factor) : freq;
-    if (wavelen < highWavelen || wavelen > lowWavelen) {
-      inv[i] = scaled;
-      continue;
-    }
-    const smooth = f32((f32(old / wavelen) - rope.lowFreqFactor) / (rope.highFreqFactor - rope.lowFreqFactor));
-    inv[i] = f32(f32(f32((1 - smooth) * scaled) / rope.factor) + f32(smooth * scaled));
-  }
-}
 
 export interface RopeTables {
   /** [rows, seq, headDim] each; rows is 1 when every sequence uses positions 0..seq-1. */
@@ -47,23 +13,31 @@ export interface RopeTables {
   dims: [number, number, number];
 }
 
-/** cos/sin of position × inverse frequency, the half-table repeated twice along head_dim (rotate-half layout). */
-export function ropeTables(rope: RopeSpec, headDim: number, positions: Int32Array, rows: number): RopeTables {
+/**
+ * cos/sin of position × inverse frequency (times the rope attention scaling), the half-table repeated twice
+ * along head_dim (rotate-half layout). `positions` is [rows, seq] flat.
+ */
+export function ropeTables(
+  invFreq: Float32Array,
+  scaling: number,
+  positions: Int32Array,
+  rows: number,
+): RopeTables {
   if (rows < 1 || positions.length % rows !== 0) {
     throw new MoptError('bad-positions', `${positions.length} positions do not split into ${rows} rows`, {
       exitCode: 1,
     });
   }
   const seq = positions.length / rows;
-  const inv = ropeInvFreq(rope, headDim, Math.max(0, ...positions));
-  const half = headDim / 2;
+  const half = invFreq.length;
+  const headDim = half * 2;
   const cos = new Float32Array(positions.length * headDim);
   const sin = new Float32Array(positions.length * headDim);
   for (let t = 0; t < positions.length; t++) {
     for (let i = 0; i < half; i++) {
-      const angle = f32(positions[t]! * inv[i]!);
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
+      const angle = f32(positions[t]! * invFreq[i]!);
+      const c = f32(f32(Math.cos(angle)) * scaling);
+      const s = f32(f32(Math.sin(angle)) * scaling);
       cos[t * headDim + i] = c;
       cos[t * headDim + i + half] = c;
       sin[t * headDim + i] = s;
@@ -89,7 +63,7 @@ export function additiveCausalMask(
   batch: number,
   seq: number,
   attention?: ArrayLike<number>,
-  slidingWindow?: number,
+  slidingWindow: number | null = null,
 ): Float32Array {
   if (attention && attention.length !== batch * seq) {
     throw new MoptError(
@@ -105,7 +79,7 @@ export function additiveCausalMask(
       for (let k = 0; k < seq; k++) {
         const visible =
           k <= q &&
-          (slidingWindow === undefined || q - k < slidingWindow) &&
+          (slidingWindow === null || q - k < slidingWindow) &&
           (!attention || attention[b * seq + k] !== 0);
         mask[row + k] = visible ? 0 : MASK_MIN;
       }

@@ -8,7 +8,7 @@ import { isDict, pyRepr, pyTruthy, pyTypeName, type PyKey, type PyValue } from '
 import type { SchemaType } from '../schema/api.js';
 import { validate } from '../schema/index.js';
 import { keyLocation, locationOf, valueLocation } from '../yaml/locations.js';
-import { schemaMismatch, withSource } from './issues.js';
+import { collectWarnings, schemaMismatch, withSource } from './issues.js';
 import { resolveMarkers, type BoundImport, type ImportScope } from './markers.js';
 import { resolveImportPath } from './paths.js';
 import { loadRawConfig, type RawConfig } from './raw.js';
@@ -18,6 +18,11 @@ import { resolveSchemaName } from './schema-name.js';
 export interface LoaderOptions {
   cwd?: string | undefined;
   builtinRoot?: string | undefined;
+  /**
+   * Receives the deprecation warnings validation reports (legacy `quant_cfg` forms, ...), each once;
+   * ModelOpt issues them as Python `DeprecationWarning`s. Without a sink they are dropped.
+   */
+  warnings?: string[] | undefined;
 }
 
 /** Resolve a mapping or two-document list file: bind its imports, then walk its markers. */
@@ -95,6 +100,7 @@ function bindOne(
   const ownScope = raw.kind === 'list-snippet' || (raw.kind === 'mapping' && raw.imports !== undefined);
   const data = ownScope ? resolveRawConfig(raw, schema, new Set([...loading, key]), opts) : raw.body;
   const result = validate(schema, data);
+  collectWarnings(opts.warnings, result.warnings);
   if (!result.ok) {
     const fallback = locationOf(data as object) ?? at ?? fileStart(located.path, chain);
     throw schemaMismatch(located.path, raw.schema.name, schema.label, result.issues, data, fallback);

@@ -74,6 +74,12 @@ export function schemaMismatch(
   );
 }
 
+/** Append validation warnings to the caller's sink, skipping ones it already holds. */
+export function collectWarnings(sink: string[] | undefined, found: readonly string[] | undefined): void {
+  if (!sink || !found) return;
+  for (const w of found) if (!sink.includes(w)) sink.push(w);
+}
+
 /** Re-throw a MoptError with a source when it has none (errors raised while locating or reading a file). */
 export function withSource<T>(source: SourceRef | undefined, fn: () => T): T {
   try {

@@ -7,7 +7,7 @@ import type { SchemaType } from '../schema/api.js';
 import { validate } from '../schema/index.js';
 import { locationOf } from '../yaml/locations.js';
 import { fileStart, resolveRawConfig, type LoaderOptions } from './imports.js';
-import { schemaMismatch } from './issues.js';
+import { collectWarnings, schemaMismatch } from './issues.js';
 import { resolveConfigPath, type LocatedFile } from './paths.js';
 import { recordProvenance } from './provenance.js';
 import { loadRawConfig, type RawConfig } from './raw.js';
@@ -47,7 +47,7 @@ export function loadLocatedConfig(located: LocatedFile, opts: LoadConfigOptions 
   const schema = opts.schema ?? declared;
   const data = raw.kind === 'plain-list' ? raw.body : resolveRawConfig(raw, schema, new Set(), opts);
   if (!schema) return { located, raw, data, schema, value: data };
-  const value = validateFile(located, raw, schema, data);
+  const value = validateFile(located, raw, schema, data, opts.warnings);
   recordProvenance(data, value);
   return { located, raw, data, schema, value };
 }
@@ -58,8 +58,10 @@ export function validateFile(
   raw: RawConfig,
   schema: SchemaType,
   data: PyValue,
+  warnings?: string[],
 ): unknown {
   const result = validate(schema, data);
+  collectWarnings(warnings, result.warnings);
   if (result.ok) return result.value;
   const label = raw.schema?.name ?? schema.label;
   const fallback = locationOf(data as object) ?? fileStart(located.path);

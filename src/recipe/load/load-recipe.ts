@@ -76,7 +76,7 @@ function loadRecipeFile(located: LocatedFile, overrides: readonly string[], opts
     : resolveConfigPath(located.path, { cwd: opts.cwd, builtinRoot: opts.builtinRoot });
   const loaded = loadLocatedConfig(target, { ...opts, schema });
   if (!overrides.length) return loaded.value;
-  const result = applyOverrides(loaded.value, overrides, schema);
+  const result = applyOverrides(loaded.value, overrides, schema, opts.warnings);
   const before = quantCfgOf(loaded.value);
   const after = quantCfgOf(result.value);
   if (!result.replacedQuantCfg && before && after) carryProvenance(before, after);

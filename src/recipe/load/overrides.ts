@@ -8,7 +8,7 @@ import { isDict, isList, pyRepr, type PyDict, type PyKey, type PyList, type PyVa
 import type { SchemaType } from '../schema/api.js';
 import { dumpFull, validate } from '../schema/index.js';
 import { parseOverrideValue } from './dotlist-value.js';
-import { formatIssues } from './issues.js';
+import { collectWarnings, formatIssues } from './issues.js';
 
 interface KeySegment {
   key: string;
@@ -35,6 +35,7 @@ export function applyOverrides(
   recipe: unknown,
   overrides: readonly string[],
   schema: SchemaType,
+  warnings?: string[],
 ): OverrideResult {
   for (const entry of overrides) {
     if (!entry.includes('=')) {
@@ -61,6 +62,7 @@ export function applyOverrides(
   }
   flush();
   const result = validate(schema, data);
+  collectWarnings(warnings, result.warnings);
   if (!result.ok) {
     const first = result.issues[0]!;
     const culprit = [...parsed].reverse().find((o) => overlaps(o.touched, first.path));

@@ -166,16 +166,15 @@ const MODELS_ALIAS_PREFIX = 'huggingface/models/';
 
 /**
  * `load_recipe` resolution (§1.3): built-in first, then cwd; bare name, `.yml`, `.yaml`; files or directories.
- * A `huggingface/models/…` name is first probed as `models/…` (0.47.0's alias), then as written: the
- * spec-era checkpoint recipes mopt also ships under that prefix stay reachable.
+ * A `huggingface/models/…` name that finds nothing as written is probed as `models/…`, ModelOpt 0.47.0's
+ * alias. Written names come first so the spec-era checkpoint recipes mopt ships under that prefix stay
+ * reachable (docs/recipes.md); 0.47.0 rewrites before probing.
  */
 export function resolveRecipePath(
   input: string,
   opts?: PathOptions,
 ): { kind: 'file' | 'dir'; located: LocatedFile } {
-  const names = input.startsWith(MODELS_ALIAS_PREFIX)
-    ? [input.slice('huggingface/'.length), input]
-    : [input];
+  const names = input.startsWith(MODELS_ALIAS_PREFIX) ? [input, input.slice('huggingface/'.length)] : [input];
   for (const name of names) {
     const found = probeRecipe(name, opts);
     if (found) return found;

@@ -15,6 +15,7 @@ import {
   valueLocation,
 } from '../yaml/locations.js';
 import { bindImports, fileStart, type LoaderOptions } from './imports.js';
+import { collectWarnings } from './issues.js';
 import { loadLocatedConfig, validateFile } from './load-config.js';
 import { resolveMarkers } from './markers.js';
 import { findSectionFile, type LocatedFile } from './paths.js';
@@ -64,7 +65,7 @@ function loadV2Layout(dir: LocatedFile, metadataFile: LocatedFile, opts: LoaderO
   const quantizeFile = findSectionFile(dir, 'quantize', pathOpts(opts));
   if (!quantizeFile) throw missingSection(dir, 'quantize');
   const quantize = loadLocatedConfig(quantizeFile, { ...opts, schema: quantizeSchema });
-  return { recipe: combine(dir, metadata.data, quantize.data), quantizeData: quantize.data };
+  return { recipe: combine(dir, metadata.data, quantize.data, opts), quantizeData: quantize.data };
 }
 
 function loadSeedLayout(dir: LocatedFile, descriptor: LocatedFile, opts: LoaderOptions): DirRecipe {
@@ -84,7 +85,7 @@ function loadSeedLayout(dir: LocatedFile, descriptor: LocatedFile, opts: LoaderO
       source: valueLocation(metadata, 'recipe_type'),
     });
   }
-  validateFile(descriptor, raw, metadataSchema, metadata);
+  validateFile(descriptor, raw, metadataSchema, metadata, opts.warnings);
   const scope = bindImports(raw, new Set(), opts);
 
   const quantizeFile = findSectionFile(dir, 'quantize', pathOpts(opts));
@@ -97,8 +98,8 @@ function loadSeedLayout(dir: LocatedFile, descriptor: LocatedFile, opts: LoaderO
       ? withImportsKey(quantizeRaw.body, quantizeRaw.imports, quantizeRaw.importsLoc)
       : quantizeRaw.body;
   const quantizeData = resolveMarkers(quantizeBody, quantizeSchema, scope);
-  validateFile(quantizeFile, quantizeRaw, quantizeSchema, quantizeData);
-  return { recipe: combine(dir, metadata, quantizeData), quantizeData };
+  validateFile(quantizeFile, quantizeRaw, quantizeSchema, quantizeData, opts.warnings);
+  return { recipe: combine(dir, metadata, quantizeData, opts), quantizeData };
 }
 
 function withImportsKey(body: PyDict, imports: PyValue, loc: ReturnType<typeof keyLocation>): PyDict {
@@ -113,12 +114,13 @@ function withImportsKey(body: PyDict, imports: PyValue, loc: ReturnType<typeof k
 }
 
 /** Build the recipe object from both sections' resolved data (each already validated on its own). */
-function combine(dir: LocatedFile, metadata: PyValue, quantize: PyValue): unknown {
+function combine(dir: LocatedFile, metadata: PyValue, quantize: PyValue, opts: LoaderOptions): unknown {
   const data: PyDict = new Map([
     ['metadata', metadata],
     ['quantize', quantize],
   ]);
   const result = validate(recipeSchema('ptq'), data);
+  collectWarnings(opts.warnings, result.warnings);
   if (result.ok) return result.value;
   const first = result.issues[0];
   throw new MoptError(

@@ -1,10 +1,11 @@
 // Test helpers that read the built-in recipe library straight from disk (no mopt loader involved).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, type Document } from 'yaml';
+// The package's recipes/ folder, found the same way the product finds it (works from src/ and dist/).
+import { BUILTIN_ROOT } from '../../../src/recipe/builtin.js';
 
-export const BUILTIN_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../recipes');
+export { BUILTIN_ROOT };
 
 const SCHEMA_LINE = /^\s*#\s*modelopt-schema:\s*(\S+)\s*$/;
 

@@ -148,7 +148,7 @@ test('the QAD copy of nvfp4_default-kv_fp8 is a plain file identical to the PTQ 
 });
 
 test('expected-summary.json covers every general/ptq recipe and model preset', () => {
-  const here = dirname(fileURLToPath(import.meta.url));
+  const here = join(dirname(BUILTIN_ROOT), 'test/recipe/library');
   const summary = JSON.parse(readFileSync(join(here, 'expected-summary.json'), 'utf8')) as {
     recipes: Record<string, { quant_cfg_entries: number; algorithm: unknown }>;
   };

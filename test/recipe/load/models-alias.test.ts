@@ -1,4 +1,4 @@
-/** ModelOpt 0.47.0's recipe-name alias: `huggingface/models/…` is read as `models/…`, the literal name second. */
+/** ModelOpt 0.47.0's recipe-name alias: a `huggingface/models/…` name that finds nothing is read as `models/…`. */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -18,14 +18,26 @@ test('a huggingface/models/ recipe name finds the models/ file', () => {
   t.cleanup();
 });
 
-test('the models/ file wins over a file under the literal huggingface/models/ name', () => {
+test('a file under the name as written wins over the models/ file (spec-era names stay reachable)', () => {
   const { t, opts } = setup();
   t.add('builtin', 'models/org/m/r.yaml', 'huggingface/models/org/m/r.yaml');
-  assert.equal(resolveRecipePath('huggingface/models/org/m/r', opts).located.path, join(t.builtin, 'models/org/m/r.yaml'));
+  const r = resolveRecipePath('huggingface/models/org/m/r', opts);
+  assert.equal(r.located.path, join(t.builtin, 'huggingface/models/org/m/r.yaml'));
   t.cleanup();
 });
 
-test('a local models/ file is found through the alias, after the library', () => {
+test('a local file under the name as written also wins over the aliased library file', () => {
+  const { t, opts } = setup();
+  t.add('builtin', 'models/org/m/r.yaml');
+  t.add('cwd', 'huggingface/models/org/m/r.yaml');
+  assert.equal(
+    resolveRecipePath('huggingface/models/org/m/r', opts).located.path,
+    'huggingface/models/org/m/r.yaml',
+  );
+  t.cleanup();
+});
+
+test('a local models/ file is found through the alias', () => {
   const { t, opts } = setup();
   t.add('cwd', 'models/org/m/r.yml');
   const r = resolveRecipePath('huggingface/models/org/m/r', opts);

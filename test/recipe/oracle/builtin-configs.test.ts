@@ -9,12 +9,15 @@ import { MoptError } from '../../../src/errors.js';
 import { loadConfig } from '../../../src/recipe/index.js';
 import { checkListsName, goldenCase } from './expectations.js';
 import { assertSameResult, readGolden, type GoldenResult } from './golden.js';
+import { assertMessageMatches } from './fragments.js';
+import { assertSameWarnings, normaliseOurs } from './replay.js';
 
 interface GoldenConfig {
   name: string;
   ok: boolean;
   result?: GoldenResult;
   error?: { type: string; message: string };
+  warnings: { category: string; message: string }[];
 }
 
 const FILE = 'builtin-configs.json';
@@ -27,11 +30,20 @@ describe('builtin-configs.json', () => {
   );
   for (const c of golden.configs) {
     goldenCase(FILE, c.name, () => {
+      const warnings: string[] = [];
       if (c.ok) {
-        assertSameResult(loadConfig(c.name), c.result!);
+        assertSameResult(loadConfig(c.name, { warnings }), c.result!);
+        assertSameWarnings(warnings, c.warnings);
         return;
       }
-      assert.throws(() => loadConfig(c.name), MoptError);
+      assert.throws(
+        () => loadConfig(c.name, { warnings }),
+        (err: unknown) => {
+          assert.ok(err instanceof MoptError, String(err));
+          assertMessageMatches(normaliseOurs(err.message, undefined), c.error!);
+          return true;
+        },
+      );
     });
   }
 });

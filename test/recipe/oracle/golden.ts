@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
+  BUILTIN_ROOT,
   configClassOf,
   dumpFull,
   dumpSparse,
@@ -21,8 +21,10 @@ import { pyFloatRepr } from '../../../src/recipe/pyvalue.js';
 /** A value in the goldens' typed encoding (tools/oracle/README.md, "Typed encoding"). */
 export type Typed = null | boolean | number | string | Typed[] | { [key: string]: Typed };
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-export const GOLDEN_DIR = join(HERE, '..', '..', 'oracle-goldens');
+// From the package root (the folder above the built-in library), so compiled copies under dist/ find the sources.
+const ROOT = dirname(BUILTIN_ROOT);
+export const GOLDEN_DIR = join(ROOT, 'test', 'oracle-goldens');
+const HERE = join(ROOT, 'test', 'recipe', 'oracle');
 
 const cache = new Map<string, unknown>();
 

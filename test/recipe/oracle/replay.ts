@@ -7,9 +7,15 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MoptError } from '../../../src/errors.js';
-import { BUILTIN_ROOT, getSchemaByName, loadConfig, loadRecipe } from '../../../src/recipe/index.js';
+import {
+  BUILTIN_ROOT,
+  getSchemaByName,
+  loadConfig,
+  loadRecipe,
+  recipeSource,
+} from '../../../src/recipe/index.js';
 import { assertMessageMatches, type GoldenError } from './fragments.js';
-import { assertSameResult, type GoldenResult } from './golden.js';
+import { assertSameResult, maskDescription, type GoldenResult } from './golden.js';
 
 export type GoldenCall =
   | { fn: 'load_config'; path: string; schema_type: string | null }
@@ -17,6 +23,8 @@ export type GoldenCall =
 
 export interface GoldenOutcome {
   ok: boolean;
+  stdout?: string;
+  warnings?: { category: string; message: string }[];
   result?: GoldenResult;
   error?: GoldenError;
 }
@@ -31,8 +39,8 @@ export function writeProject(files: Record<string, string>): string {
   return dir;
 }
 
-export function runCall(call: GoldenCall, cwd: string | undefined): unknown {
-  const opts = cwd === undefined ? {} : { cwd };
+export function runCall(call: GoldenCall, cwd: string | undefined, warnings?: string[]): unknown {
+  const opts = { ...(cwd === undefined ? {} : { cwd }), warnings };
   if (call.fn === 'load_config') {
     const schema = call.schema_type === null ? undefined : getSchemaByName(call.schema_type);
     assert.ok(call.schema_type === null || schema, `mopt has no schema ${call.schema_type}`);
@@ -41,20 +49,49 @@ export function runCall(call: GoldenCall, cwd: string | undefined): unknown {
   return loadRecipe(call.path, { ...opts, overrides: call.overrides ?? undefined });
 }
 
-/** The call's outcome: the value, or the MoptError it threw (anything else is rethrown: a crash). */
-export function outcomeOf(call: GoldenCall, cwd: string | undefined): { value?: unknown; error?: MoptError } {
+export interface Outcome {
+  value?: unknown;
+  error?: MoptError;
+  warnings: string[];
+}
+
+/** The call's outcome: the value or the MoptError it threw (anything else is rethrown: a crash), and warnings. */
+export function outcomeOf(call: GoldenCall, cwd: string | undefined): Outcome {
+  const warnings: string[] = [];
   try {
-    return { value: runCall(call, cwd) };
+    return { value: runCall(call, cwd, warnings), warnings };
   } catch (err) {
-    if (err instanceof MoptError) return { error: err };
+    if (err instanceof MoptError) return { error: err, warnings };
     throw err;
   }
+}
+
+/**
+ * ModelOpt's DeprecationWarnings (the legacy quant_cfg forms) against mopt's sink: pydantic may run a
+ * validator twice and mopt words them its own way, so whether any was issued is what must agree.
+ */
+export function assertSameWarnings(ours: readonly string[], golden: GoldenOutcome['warnings']): void {
+  const theirs = golden ?? [];
+  assert.equal(
+    ours.length > 0,
+    theirs.length > 0,
+    `warnings: mopt ${JSON.stringify(ours)}, golden ${JSON.stringify(theirs)}`,
+  );
+  assert.ok(
+    theirs.every((w) => w.category === 'DeprecationWarning'),
+    'only deprecation warnings are expected',
+  );
 }
 
 /** Paths in messages as the goldens write them: the built-in root as `<builtin>`, cwd-relative names bare. */
 export function normaliseOurs(message: string, cwd: string | undefined): string {
   let out = message.split(BUILTIN_ROOT).join('<builtin>');
-  if (cwd) out = out.split(cwd + '/').join('').split(cwd).join('.');
+  if (cwd)
+    out = out
+      .split(cwd + '/')
+      .join('')
+      .split(cwd)
+      .join('.');
   return out;
 }
 
@@ -62,12 +99,23 @@ export function normaliseGolden(error: GoldenError): GoldenError {
   return { ...error, message: error.message.split('<cwd>/').join('') };
 }
 
+/** mopt prints nothing; recipeSource(recipe).display is the text of ModelOpt's `[load_recipe] loading:` line. */
+export function assertSameLoadingLine(recipe: unknown, stdout: string, cwd: string | undefined): void {
+  const display = recipeSource(recipe as object)?.display ?? '<no source>';
+  const expected = stdout.split('<cwd>/').join('');
+  assert.equal(`[load_recipe] loading: ${normaliseOurs(display, cwd)}\n`, expected, 'recipe source');
+}
+
 /** Run the call in `cwd` and compare with the golden outcome. */
 export function assertSameOutcome(call: GoldenCall, golden: GoldenOutcome, cwd: string | undefined): void {
-  const { value, error } = outcomeOf(call, cwd);
+  const { value, error, warnings } = outcomeOf(call, cwd);
+  assertSameWarnings(warnings, golden.warnings);
   if (golden.ok) {
     assert.ok(!error, `expected a result, mopt failed: ${error?.message}`);
-    assertSameResult(value, golden.result!);
+    // A recipe read from the built-in library carries our own description text.
+    const builtin = golden.stdout?.startsWith('[load_recipe] loading: <builtin>/') ?? false;
+    assertSameResult(value, golden.result!, builtin ? maskDescription : undefined);
+    if (call.fn === 'load_recipe') assertSameLoadingLine(value, golden.stdout ?? '', cwd);
     return;
   }
   assert.ok(error, `expected ${golden.error!.type}: ${golden.error!.message}\nmopt returned a value`);
