@@ -1,9 +1,18 @@
-/** `npm run bench`: every benchmark, each figure next to a baseline measured in the same run. */
+/**
+ * `npm run bench`: every benchmark, each figure next to a baseline measured in the same run.
+ * `npm run bench -- recipes` (or `quantize`) runs one section.
+ */
+import { benchQuantize } from './quantize.js';
 import { benchRecipes } from './recipes.js';
 
-const sections: Array<[string, () => string[]]> = [['recipe loading', benchRecipes]];
+const sections: Array<[string, string, () => string[]]> = [
+  ['recipes', 'recipe loading', benchRecipes],
+  ['quantize', 'data-free quantization of a synthetic 1B Llama', () => benchQuantize()],
+];
 
-for (const [title, run] of sections) {
+const only = process.argv.slice(2);
+for (const [key, title, run] of sections) {
+  if (only.length > 0 && !only.includes(key)) continue;
   process.stdout.write(`== ${title}\n`);
   for (const line of run()) process.stdout.write(`${line}\n`);
 }

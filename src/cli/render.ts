@@ -18,3 +18,8 @@ export function renderData(value: unknown, opts: RenderOptions): string {
   const data = toPlainData(value, opts.sparse);
   return opts.json ? `${toPythonJson(data, 2)}\n` : toYaml(data);
 }
+
+/** Deprecation warnings from the loader go to stderr, never into the requested output. */
+export function printWarnings(io: { stderr: (text: string) => void }, warnings: readonly string[]): void {
+  for (const w of warnings) io.stderr(`mopt: warning: ${w}\n`);
+}

@@ -131,3 +131,19 @@ test('usage errors exit 2; --help exits 0', () => {
   assert.equal(runCli(['recipe', 'show']).status, 2);
   assert.equal(runCli(['--help']).status, 0);
 });
+
+test('deprecation warnings for legacy quant_cfg forms go to stderr; stdout stays clean JSON', () => {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'legacy.yaml'),
+    "metadata:\n  recipe_type: ptq\nquantize:\n  quant_cfg:\n    '*weight_quantizer': {num_bits: 8, axis: 0}\n    default: {enable: false}\n",
+  );
+  const r = runCli(['recipe', 'show', join(dir, 'legacy.yaml'), '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const data = JSON.parse(r.stdout);
+  assert.deepEqual(
+    data.quantize.quant_cfg.map((e: { quantizer_name: string }) => e.quantizer_name),
+    ['*weight_quantizer', '*'],
+  );
+  assert.match(r.stderr, /^mopt: warning: .*/m);
+});

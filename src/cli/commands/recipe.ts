@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { listBuiltinRecipes, loadRecipe, recipeJsonSchema, snippetJsonSchemas } from '../../recipe/index.js';
-import { renderData } from '../render.js';
+import { printWarnings, renderData } from '../render.js';
 import { validateFiles } from '../validate.js';
 import { MoptError } from '../../errors.js';
 
@@ -19,7 +19,9 @@ export function registerRecipeCommands(program: Command, io: CliIO): void {
     .option('--sparse', 'print only the fields that were set (model_dump(exclude_unset=True))')
     .option('--set <key=value>', 'override a field (repeatable), e.g. quantize.algorithm=mse', collect, [])
     .action((name: string, opts: { json?: boolean; sparse?: boolean; set: string[] }) => {
-      const loaded = loadRecipe(name, { overrides: opts.set });
+      const warnings: string[] = [];
+      const loaded = loadRecipe(name, { overrides: opts.set, warnings });
+      printWarnings(io, warnings);
       io.stdout(renderData(loaded, { json: opts.json === true, sparse: opts.sparse === true }));
     });
 

@@ -21,6 +21,11 @@ export interface ReducingObserver extends ForwardObserver {
   /** Reductions wanted for a point (then `observeReduced` replaces `observe` there), or null for the full tensor. */
   reductionsFor?(name: string, kind: PointKind): GraphReductions | null;
   observeReduced?(name: string, stats: ReducedStats, shape: readonly number[], info: PointInfo): void;
+  /**
+   * Whether `transform` may replace the tensor at this point (default: yes whenever `transform` exists).
+   * Saying no lets the engine keep the layer in one graph instead of cutting it there.
+   */
+  mayTransform?(name: string): boolean;
 }
 
 /** Running amax statistics gathered entirely on-graph; `wants` picks the points. */

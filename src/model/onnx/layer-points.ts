@@ -35,7 +35,7 @@ export function pointRequests(
     const name = `${prefix}${suffix}`;
     if (!obs.wants(name)) continue;
     const red = obs.observeReduced ? (obs.reductionsFor?.(name, kind) ?? null) : null;
-    const cut = obs.transform !== undefined;
+    const cut = obs.transform !== undefined && (obs.mayTransform?.(name) ?? true);
     out.push({ point: suffix, full: cut || !red, cut, ...(red ?? {}) });
   }
   return out;

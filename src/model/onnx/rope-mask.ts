@@ -47,11 +47,6 @@ export function ropeTables(
   return { cos, sin, dims: [rows, seq, headDim] };
 }
 
-/** Positions 0..seq-1, the default HF uses for a forward pass without a cache. */
-export function defaultPositions(seq: number): Int32Array {
-  return Int32Array.from({ length: seq }, (_, i) => i);
-}
-
 /** torch.finfo(float32).min, the value HF adds to masked attention scores. */
 export const MASK_MIN = -3.4028234663852886e38;
 

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { MoptError, type SourceLoc, type SourceRef } from '../../errors.js';
 import { pyTypeName, type PyDict, type PyValue } from '../pyvalue.js';
 import { copyEntryLocation, copySelfLocation, keyLocation } from '../yaml/locations.js';
-import { parseYamlDocuments } from '../yaml/parse.js';
+import { parseYamlDocumentsCached as parseYamlDocuments } from '../yaml/parse-cache.js';
 import { pyDictSet } from '../yaml/py-dict.js';
 import { convertExMy } from './exmy.js';
 import type { LocatedFile } from './paths.js';

@@ -259,7 +259,7 @@ export const QuantizerAttributeConfigModel = defineModel<QuantizerAttributeConfi
       type: z.number().nullable(),
       default: lit(null),
       after: (v) => {
-        if (v !== null && !((v as number) > 0)) valueError('constant_amax must be a positive value.');
+        assertion(v === null || (v as number) > 0, 'constant_amax must be a positive value.');
         return v;
       },
     },
@@ -270,7 +270,9 @@ export const QuantizerAttributeConfigModel = defineModel<QuantizerAttributeConfi
   },
   after: (c) => {
     checkNumBits(c);
-    if (c.use_constant_amax && c.constant_amax !== null)
-      valueError('use_constant_amax and constant_amax are mutually exclusive; set only one.');
+    assertion(
+      !(c.use_constant_amax && c.constant_amax !== null),
+      'use_constant_amax and constant_amax are mutually exclusive; set only one.',
+    );
   },
 });

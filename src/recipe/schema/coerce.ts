@@ -255,8 +255,14 @@ function smartUnion(def: Def, v: unknown, path: PyKey[], ctx: ValidationContext,
   const kind = inputKind(v);
   const near = options.filter((o) => schemaKinds(o).includes(kind));
   if (near.length === 1) return validateValue(near[0]!, v, path, { warnings: [] }, strict);
-  const labels = options.map(typeLabel).join(' | ');
-  return fail(path, `Input should match one of ${labels}; got ${pyRepr(v as PyValue)}`);
+  // No member takes this kind of input: like pydantic, report why each member refused it.
+  const issues = options.flatMap((o) => {
+    const r = validateValue(o, v, path, { warnings: [] }, strict);
+    return r.ok ? [] : r.issues;
+  });
+  const keyOf = (i: ValidationIssue) => `${i.path.map((k) => pyRepr(k)).join('.')}\u0000${i.message}`;
+  const unique = new Map(issues.map((i) => [keyOf(i), i]));
+  return { ok: false, issues: [...unique.values()] };
 }
 
 function discriminated(

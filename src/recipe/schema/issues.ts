@@ -38,6 +38,16 @@ export class ValidatorError extends Error {
   }
 }
 
+/**
+ * Thrown by a validator that validated a nested value itself (ModelOpt building a config object
+ * inside a `before` validator): pydantic keeps those errors, their locations taken from the field.
+ */
+export class NestedIssues extends Error {
+  constructor(readonly issues: ValidationIssue[]) {
+    super(issues.map((i) => i.message).join('; '));
+  }
+}
+
 export function valueError(message: string): never {
   throw new ValidatorError('value', message);
 }

@@ -7,7 +7,16 @@ import * as z from 'zod';
 import { isDict, pyTypeName, type PyKey, type PyValue } from '../pyvalue.js';
 import type { ValidationIssue } from './api.js';
 import { validateValue } from './coerce.js';
-import { ValidatorError, didYouMean, fail, ok, type Result, type ValidationContext } from './issues.js';
+import {
+  NestedIssues,
+  ValidatorError,
+  didYouMean,
+  fail,
+  ok,
+  prefixIssues,
+  type Result,
+  type ValidationContext,
+} from './issues.js';
 
 export interface FieldSpec {
   /** The field's type; the single source for validation, dumps and JSON Schema. */
@@ -18,8 +27,6 @@ export interface FieldSpec {
   before?: (raw: PyValue, ctx: ValidationContext) => PyValue;
   /** pydantic `field_validator` (after): sees the validated value and the fields validated so far. */
   after?: (value: unknown, data: Record<string, unknown>) => unknown;
-  /** Maps an issue path below the field from the rewritten value back into the raw input. */
-  issuePath?: (rewritten: PyValue, rel: PyKey[]) => PyKey[];
   description?: string;
 }
 
@@ -167,14 +174,6 @@ function validateField(
   try {
     const value = field.before ? field.before(rawValue, ctx) : rawValue;
     const r = validateValue(field.type, value, path, ctx);
-    if (!r.ok && field.issuePath) {
-      const remap = field.issuePath;
-      const issues = r.issues.map((i) => ({
-        ...i,
-        path: [...path, ...remap(value, i.path.slice(path.length))],
-      }));
-      return { ok: false, issues };
-    }
     if (!r.ok || !field.after) return r;
     return ok(field.after(r.value, data));
   } catch (e) {
@@ -184,6 +183,7 @@ function validateField(
 
 function validatorFailure(e: unknown, path: PyKey[]): Result<never> {
   if (e instanceof ValidatorError) return fail([...path, ...e.subPath], e.issueMessage());
+  if (e instanceof NestedIssues) return { ok: false, issues: prefixIssues(path, e.issues) };
   throw e;
 }
 

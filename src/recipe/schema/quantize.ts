@@ -8,50 +8,33 @@ import type { QuantizeConfig } from '../types.js';
 import { QuantizeAlgorithmConfigModel } from './algorithms.js';
 import { checkEffectiveBits } from './attribute.js';
 import { pyDict } from './zod-defs.js';
-import { QuantizerCfgListSchema } from './entry.js';
-import { ValidatorError, valueError, type ValidationContext } from './issues.js';
-import { defineModel, isConfigObject } from './model.js';
+import { QuantizerCfgEntryModel, QuantizerCfgListSchema } from './entry.js';
+import { NestedIssues, ValidatorError, valueError, type ValidationContext } from './issues.js';
+import { defineModel, isConfigObject, validateModel } from './model.js';
 
 const LEGACY_WARNING =
   'quant_cfg uses a deprecated legacy form (%s); write a list of {quantizer_name, cfg, enable} entries instead.';
 
-/** Where a produced entry came from in the input, relative to `quant_cfg` (for issue paths). */
-interface EntrySource {
-  at: PyKey[];
-  legacy: boolean;
+/**
+ * ModelOpt builds each entry inside quant_cfg's `before` validator, so its errors carry the entry's
+ * own location under `quant_cfg` (no item index: `quant_cfg.cfg`). mopt names the item in a suffix.
+ */
+function itemHint(at: PyKey): string {
+  return typeof at === 'number' ? ` (quant_cfg item ${at})` : ` (quant_cfg key ${pyRepr(at)})`;
 }
-const entrySources = new WeakMap<object, EntrySource[]>();
+
+function itemError(message: string, at: PyKey): never {
+  throw new ValidatorError('value', message + itemHint(at));
+}
 
 /** One legacy `pattern: value` pair as entry mappings (`default` is `*`, `nn.*` keys scope by parent class). */
-function expandLegacyPair(key: PyKey, value: PyValue, at: PyKey[]): [PyDict, EntrySource][] {
+function expandLegacyPair(key: PyKey, value: PyValue, at: PyKey): PyDict[] {
   if (typeof key === 'string' && key.startsWith('nn.')) {
-    if (!isDict(value))
-      throw new ValidatorError(
-        'value',
-        `For 'nn.*' scoped format, value must be a mapping, got ${pyRepr(value)}`,
-        [...at, key],
-      );
-    return [...value].map(([name, sub]) => [
-      toEntry({ ...splitEnable(sub), name, parent: key }),
-      { at: [...at, key, name], legacy: true },
-    ]);
+    if (!isDict(value)) itemError(`For 'nn.*' scoped format, value must be a mapping, got ${pyRepr(value)}`, at);
+    return [...value].map(([name, sub]) => toEntry({ ...splitEnable(sub), name, parent: key }));
   }
   const name = key === 'default' ? '*' : key;
-  return [[toEntry({ ...splitEnable(value), name, parent: undefined }), { at: [...at, key], legacy: true }]];
-}
-
-/**
- * Maps an issue path inside the normalised list back into the input: a legacy entry's `cfg`
- * is the value under its pattern key, its `enable` sits inside that value.
- */
-export function quantCfgIssuePath(normalised: PyValue, rel: PyKey[]): PyKey[] {
-  const sources = Array.isArray(normalised) ? entrySources.get(normalised) : undefined;
-  const [index, field, ...rest] = rel;
-  const source = typeof index === 'number' ? sources?.[index] : undefined;
-  if (!source) return rel;
-  if (!source.legacy) return [...source.at, ...rel.slice(1)];
-  if (field === 'cfg') return [...source.at, ...rest];
-  return field === 'enable' ? [...source.at, 'enable'] : source.at;
+  return [toEntry({ ...splitEnable(value), name, parent: undefined })];
 }
 
 interface LegacyParts {
@@ -61,12 +44,12 @@ interface LegacyParts {
   enable: PyValue | undefined;
 }
 
-/** A mapping value loses its `enable` key (it becomes the entry's); an empty rest means cfg None. */
+/** A mapping value loses its `enable` key (it becomes the entry's unless None); an empty rest means cfg None. */
 function splitEnable(value: PyValue): Omit<LegacyParts, 'name' | 'parent'> {
   if (!isDict(value)) return { cfg: value, enable: undefined };
   const rest = new Map(value);
   rest.delete('enable');
-  return { cfg: rest.size ? rest : null, enable: value.get('enable') };
+  return { cfg: rest.size ? rest : null, enable: value.get('enable') ?? undefined };
 }
 
 function toEntry(p: LegacyParts): PyDict {
@@ -77,42 +60,49 @@ function toEntry(p: LegacyParts): PyDict {
   return entry;
 }
 
-/** ModelOpt's normalize_quant_cfg_list: accepts the list form and every legacy form, in order. */
+/** The entry mappings one item stands for, and whether it used a legacy form; throws for other shapes. */
+function itemEntries(item: PyValue, at: PyKey): { entries: PyValue[]; legacy: boolean } {
+  if (isConfigObject(item) || (isDict(item) && item.has('quantizer_name')))
+    return { entries: [isConfigObject(item) ? item : new Map(item as PyDict)], legacy: false };
+  const keys = isDict(item) ? [...item.keys()] : [];
+  const scoped = keys.some((k) => typeof k === 'string' && k.startsWith('nn.'));
+  if (!isDict(item) || (keys.length !== 1 && !(keys.length > 1 && scoped)))
+    itemError(`Invalid quant_cfg entry: ${pyRepr(item)}.`, at);
+  return { entries: [...item].flatMap(([k, x]) => expandLegacyPair(k, x, at)), legacy: true };
+}
+
+/**
+ * ModelOpt's normalize_quant_cfg_list: accepts the list form and every legacy form, in order, and
+ * builds each entry as it goes, so the first bad item stops it. Returns QuantizerCfgEntry objects.
+ */
 export function normalizeQuantCfgList(v: PyValue, ctx: ValidationContext): PyValue {
-  let items: [PyValue, PyKey[]][];
+  let items: [PyValue, PyKey][];
   // One deprecation warning per list: a flat mapping's pairs are not warned about again.
   let warned = isDict(v);
   if (isDict(v)) {
     ctx.warnings.push(LEGACY_WARNING.replace('%s', 'a flat mapping of pattern to cfg'));
-    items = [...v].map(([k, x]) => [new Map([[k, x]]), []]);
+    items = [...v].map(([k, x]) => [new Map([[k, x]]), k]);
   } else if (Array.isArray(v) || v instanceof PyTuple)
-    items = (Array.isArray(v) ? v : v.items).map((x, i): [PyValue, PyKey[]] => [x, [i]]);
+    items = (Array.isArray(v) ? v : v.items).map((x, i): [PyValue, PyKey] => [x, i]);
   else
     return valueError(
       `quant_cfg must be a sequence of entries (or a legacy flat mapping), got ${pyTypeName(v)}: ${pyRepr(v)}.`,
     );
   const out: PyValue[] = [];
-  const sources: EntrySource[] = [];
   for (const [item, at] of items) {
-    if (isConfigObject(item) || (isDict(item) && item.has('quantizer_name'))) {
-      out.push(isConfigObject(item) ? item : new Map(item as PyDict));
-      sources.push({ at, legacy: false });
-      continue;
+    const { entries, legacy } = itemEntries(item, at);
+    // ModelOpt warns only once the item's shape converted cleanly.
+    if (legacy && !warned) {
+      const first = isDict(item) ? ([...item.keys()][0] ?? null) : null;
+      ctx.warnings.push(LEGACY_WARNING.replace('%s', `single-key entry ${pyRepr(first)}`));
+      warned = true;
     }
-    const keys = isDict(item) ? [...item.keys()] : [];
-    const scoped = keys.some((k) => typeof k === 'string' && k.startsWith('nn.'));
-    if (!isDict(item) || (keys.length !== 1 && !(keys.length > 1 && scoped)))
-      throw new ValidatorError('value', `Invalid quant_cfg entry: ${pyRepr(item)}.`, at);
-    if (!warned)
-      ctx.warnings.push(LEGACY_WARNING.replace('%s', `single-key entry ${pyRepr(keys[0] ?? null)}`));
-    warned = true;
-    for (const [k, x] of item)
-      for (const [entry, source] of expandLegacyPair(k, x, at)) {
-        out.push(entry);
-        sources.push(source);
-      }
+    for (const entry of entries) {
+      const r = validateModel(QuantizerCfgEntryModel, entry, [], ctx);
+      if (!r.ok) throw new NestedIssues(r.issues.map((i) => ({ ...i, message: i.message + itemHint(at) })));
+      out.push(r.value as unknown as PyValue);
+    }
   }
-  entrySources.set(out, sources);
   return out;
 }
 
@@ -138,7 +128,6 @@ export const QuantizeConfigModel = defineModel<QuantizeConfig>({
       ],
       description: 'Ordered entries; later entries override earlier ones for the quantizers they match.',
       before: normalizeQuantCfgList,
-      issuePath: quantCfgIssuePath,
     },
     algorithm: {
       type: z.union([algorithmItem(), z.array(algorithmItem().nullable())]).nullable(),

@@ -3,7 +3,8 @@
  * Eagle, DFlash and Medusa sections, and the three recipe classes with their derived fields.
  */
 import * as z from 'zod';
-import { isDict, PyFloat, pyFloatRepr, type PyKey, type PyValue } from '../pyvalue.js';
+import { isDict, PyFloat, pyFloatRepr, pyTruthy, type PyKey, type PyValue } from '../pyvalue.js';
+import { pyStr } from './attribute.js';
 import type { RecipeType } from '../types.js';
 import type * as T from '../types.js';
 import { pyDict } from './zod-defs.js';
@@ -11,7 +12,9 @@ import { valueError, type ValidationContext } from './issues.js';
 import { metadataField } from './metadata.js';
 import { defineModel, markSet, type FieldSpec } from './model.js';
 
-const MODULE = 'modelopt.recipe.config';
+const RECIPE_MODULE = 'modelopt.recipe.config';
+const SECTIONS_MODULE = 'modelopt.torch.speculative.plugins.hf_training_args';
+const ALGO_MODULE = 'modelopt.torch.speculative.config';
 const d = (v: PyValue) => () => v;
 const bool = (v: boolean): FieldSpec => ({ type: z.boolean(), default: d(v) });
 const int = (v: number | null): FieldSpec => ({
@@ -22,16 +25,11 @@ const float = (v: number, range?: (n: z.ZodNumber) => z.ZodNumber): FieldSpec =>
   type: range ? range(z.number()) : z.number(),
   default: d(new PyFloat(v)),
 });
-/** A float field that refuses inf and nan (pydantic `allow_inf_nan=False`). */
-const finiteFloat = (v: number): FieldSpec => ({
-  ...float(v),
-  after: (x) => (Number.isFinite(x) ? x : valueError('Input should be a finite number')),
-});
 const optStr = (v: string | null = null): FieldSpec => ({ type: z.string().nullable(), default: d(v) });
 
-export const SpeculativeModelConfigModel = defineModel<T.SpeculativeModelConfig>({
-  name: 'SpeculativeModelConfig',
-  module: MODULE,
+export const ModelArgumentsModel = defineModel<T.SpeculativeModelConfig>({
+  name: 'ModelArguments',
+  module: SECTIONS_MODULE,
   fields: {
     model_name_or_path: optStr('TinyLlama/TinyLlama-1.1B-Chat-v1.0'),
     use_fake_base_for_offline: bool(false),
@@ -39,20 +37,22 @@ export const SpeculativeModelConfigModel = defineModel<T.SpeculativeModelConfig>
   },
 });
 
-/** `data.mode` is always derived from which source is configured (the given value is ignored). */
-function deriveDataMode(raw: PyValue): PyValue {
-  if (!isDict(raw)) return raw;
-  const offline = raw.get('offline_data_path') ?? null;
-  const streaming = raw.get('streaming_server_url') ?? null;
-  if (offline !== null && streaming !== null)
+/** `data.mode` is always recomputed from which source is configured (a given value is only type-checked). */
+function deriveDataMode(c: T.SpeculativeDataConfig): void {
+  const offline = c.offline_data_path !== null;
+  const streaming = c.streaming_server_url !== null;
+  if (offline && streaming)
     valueError('ambiguous: set only one of data.offline_data_path / data.streaming_server_url');
-  const mode = offline !== null ? 'offline' : streaming !== null ? 'streaming' : 'online';
-  return new Map(raw).set('mode', mode) as Map<PyKey, PyValue>;
+  c.mode = offline ? 'offline' : streaming ? 'streaming' : 'online';
+  // A plain attribute assignment, so the field counts as set (it shows in sparse dumps).
+  markSet(c, 'mode');
+  if (c.mode === 'streaming' && !c.streaming_model_name)
+    valueError("data.mode='streaming' requires data.streaming_server_url and data.streaming_model_name");
 }
 
-export const SpeculativeDataConfigModel = defineModel<T.SpeculativeDataConfig>({
-  name: 'SpeculativeDataConfig',
-  module: MODULE,
+export const DataArgumentsModel = defineModel<T.SpeculativeDataConfig>({
+  name: 'DataArguments',
+  module: SECTIONS_MODULE,
   fields: {
     mode: { type: z.enum(['online', 'offline', 'streaming']).nullable(), default: d(null) },
     data_path: optStr(),
@@ -72,19 +72,15 @@ export const SpeculativeDataConfigModel = defineModel<T.SpeculativeDataConfig>({
     },
     streaming_server_url: optStr(),
     streaming_model_name: optStr(),
-    // Not in recipes.md (newer upstream); the shipped DSpark warm-start recipe sets it.
+    // In 0.47.0 though not in recipes.md; the shipped DSpark warm-start recipe sets it.
     final_aux_is_base_hidden: bool(false),
   },
-  before: deriveDataMode,
-  after: (c) => {
-    if (c.mode === 'streaming' && (c.streaming_server_url === null || c.streaming_model_name === null))
-      valueError("data.mode='streaming' requires data.streaming_server_url and data.streaming_model_name");
-  },
+  after: deriveDataMode,
 });
 
-export const SpeculativeTrainingConfigModel = defineModel<T.SpeculativeTrainingConfig>({
-  name: 'SpeculativeTrainingConfig',
-  module: MODULE,
+export const TrainingArgumentsModel = defineModel<T.SpeculativeTrainingConfig>({
+  name: 'TrainingArguments',
+  module: SECTIONS_MODULE,
   extra: 'allow',
   fields: {
     training_seq_len: int(2048),
@@ -105,7 +101,7 @@ const ropeDefault = () =>
 
 export const EagleConfigModel = defineModel<T.EagleConfig>({
   name: 'EagleConfig',
-  module: MODULE,
+  module: ALGO_MODULE,
   fields: {
     eagle_offline: bool(false),
     eagle_hidden_state_distillation: bool(false),
@@ -138,17 +134,29 @@ function checkEagleRope(c: T.EagleConfig): void {
   if (c.eagle_export_rope_scaling.size === 0) return;
   const rope = c.eagle_architecture_config.get('rope_scaling');
   if (!isDict(rope)) return;
-  const ropeType = rope.get('rope_type') || rope.get('type') || null;
+  // Python's `a or b`: a falsy rope_type (None, '', 0) falls through to the legacy `type` key.
+  const first = rope.get('rope_type') ?? null;
+  const ropeType = pyTruthy(first) ? first : (rope.get('type') ?? null);
   if (ropeType !== null && ropeType !== 'default')
     valueError(
-      `eagle_export_rope_scaling is set but eagle_architecture_config has rope_type='${String(ropeType)}'. ` +
+      `eagle_export_rope_scaling is set but eagle_architecture_config has rope_type='${pyStr(ropeType)}'. ` +
         "Export rope overwrite is only valid when the training rope_type is 'default' (no scaling).",
     );
 }
 
-export const DFlashConfigModel = defineModel<T.DFlashConfig>({
+/** Fields of types.ts's DFlashConfig that a newer upstream added; 0.47.0's class lacks them. */
+type PostReleaseDFlashField =
+  | 'dflash_use_flex_attention'
+  | 'dflash_fp32_master_weights'
+  | 'dflash_lilicorr_w_ce'
+  | 'dflash_lilicorr_w_margin'
+  | 'dflash_lilicorr_margin'
+  | 'dflash_lilicorr_w_pen'
+  | 'dflash_selector_loss_alpha';
+
+export const DFlashConfigModel = defineModel<Omit<T.DFlashConfig, PostReleaseDFlashField>>({
   name: 'DFlashConfig',
-  module: MODULE,
+  module: ALGO_MODULE,
   fields: {
     dflash_offline: bool(false),
     dflash_block_size: int(8),
@@ -162,7 +170,6 @@ export const DFlashConfigModel = defineModel<T.DFlashConfig>({
     dflash_mask_token_id: int(null),
     dflash_architecture_config: { type: pyDict(), default: () => new Map() },
     dflash_use_torch_compile: bool(true),
-    dflash_use_flex_attention: bool(false),
     dflash_swa_window_size: int(null),
     dflash_draft_attention: { type: z.enum(['bidirectional', 'causal']), default: d('bidirectional') },
     dflash_attention_sink: bool(false),
@@ -173,12 +180,6 @@ export const DFlashConfigModel = defineModel<T.DFlashConfig>({
     dflash_ce_loss_alpha: float(0.1, (n) => n.gte(0)),
     dflash_l1_loss_alpha: float(0.9, (n) => n.gte(0)),
     dflash_confidence_head_alpha: float(0, (n) => n.gte(0)),
-    dflash_fp32_master_weights: bool(false),
-    dflash_lilicorr_w_ce: finiteFloat(-1),
-    dflash_lilicorr_w_margin: finiteFloat(-1),
-    dflash_lilicorr_margin: finiteFloat(-1),
-    dflash_lilicorr_w_pen: finiteFloat(-1),
-    dflash_selector_loss_alpha: float(1, (n) => n.gte(0)),
   },
   after: (c) => {
     if (!(c.dflash_dpace_alpha > 0 && c.dflash_dpace_alpha <= 1))
@@ -191,16 +192,16 @@ export const DFlashConfigModel = defineModel<T.DFlashConfig>({
 
 export const MedusaConfigModel = defineModel<T.MedusaConfig>({
   name: 'MedusaConfig',
-  module: MODULE,
+  module: ALGO_MODULE,
   fields: { medusa_num_heads: int(2), medusa_num_layers: int(1) },
 });
 
 function baseFields(type: RecipeType): Record<'metadata' | 'model' | 'data' | 'training', FieldSpec> {
   return {
     metadata: metadataField(type),
-    model: { type: SpeculativeModelConfigModel.zod, default: () => new Map() },
-    data: { type: SpeculativeDataConfigModel.zod, default: () => new Map() },
-    training: { type: SpeculativeTrainingConfigModel.zod, default: () => new Map() },
+    model: { type: ModelArgumentsModel.zod, default: () => new Map() },
+    data: { type: DataArgumentsModel.zod, default: () => new Map() },
+    training: { type: TrainingArgumentsModel.zod, default: () => new Map() },
   };
 }
 
@@ -210,20 +211,27 @@ function deriveOffline(section: Record<string, unknown>, field: string, data: T.
   markSet(section, field);
 }
 
+/** Python `!=` between a YAML scalar and an int: numbers (and bools) compare by value, others differ. */
+function differsFromInt(v: PyValue, n: number): boolean {
+  if (v instanceof PyFloat) return v.value !== n;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return Number(v) !== n;
+  return true;
+}
+
 function warnRopeMismatch(r: T.EagleRecipe, ctx: ValidationContext): void {
-  const rope = r.eagle.eagle_export_rope_scaling;
-  const original = rope.get('original_max_position_embeddings');
-  if (original === undefined) return;
-  if (Number(original instanceof PyFloat ? original.value : original) !== r.training.training_seq_len)
-    ctx.warnings.push(
-      `eagle.eagle_export_rope_scaling.original_max_position_embeddings (${String(original instanceof PyFloat ? original.value : original)}) ` +
-        `differs from training.training_seq_len (${r.training.training_seq_len}).`,
-    );
+  const rope = r.eagle.eagle_export_rope_scaling as Map<PyKey, PyValue>;
+  const original = rope.get('original_max_position_embeddings') ?? null;
+  if (original === null || !differsFromInt(original, r.training.training_seq_len)) return;
+  ctx.warnings.push(
+    `eagle.eagle_export_rope_scaling.original_max_position_embeddings (${pyStr(original)}) ` +
+      `differs from training.training_seq_len (${r.training.training_seq_len}). ` +
+      'This may affect long-context inference quality.',
+  );
 }
 
 export const ModelOptEagleRecipeModel = defineModel<T.EagleRecipe>({
   name: 'ModelOptEagleRecipe',
-  module: MODULE,
+  module: RECIPE_MODULE,
   fields: {
     ...baseFields('speculative_eagle'),
     eagle: { type: EagleConfigModel.zod, default: () => new Map() },
@@ -236,7 +244,7 @@ export const ModelOptEagleRecipeModel = defineModel<T.EagleRecipe>({
 
 export const ModelOptDFlashRecipeModel = defineModel<T.DFlashRecipe>({
   name: 'ModelOptDFlashRecipe',
-  module: MODULE,
+  module: RECIPE_MODULE,
   fields: {
     ...baseFields('speculative_dflash'),
     dflash: { type: DFlashConfigModel.zod, default: () => new Map() },
@@ -246,7 +254,7 @@ export const ModelOptDFlashRecipeModel = defineModel<T.DFlashRecipe>({
 
 export const ModelOptMedusaRecipeModel = defineModel<T.MedusaRecipe>({
   name: 'ModelOptMedusaRecipe',
-  module: MODULE,
+  module: RECIPE_MODULE,
   fields: {
     ...baseFields('speculative_medusa'),
     medusa: { type: MedusaConfigModel.zod, default: () => new Map() },

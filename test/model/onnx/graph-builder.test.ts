@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rmsNorm } from '../../../src/model/forward/rmsnorm.js';
-import { floatAttr, GraphBuilder } from '../../../src/model/onnx/graph-builder.js';
+import {
+  floatAttr,
+  floatsAttr,
+  GraphBuilder,
+  tensorAttr,
+  typedBytes,
+} from '../../../src/model/onnx/graph-builder.js';
 import { createSession, loadOrt, type OrtTensor } from '../../../src/model/onnx/ort.js';
 import { REPLACED_SUFFIX, SegmentedBuilder } from '../../../src/model/onnx/segmented-builder.js';
 import { maxAbsDiff } from './dense-layer-reference.js';
@@ -103,4 +109,15 @@ test('a segmented chain gives the same result as one graph, with the cut value r
   const replaced = new ort.Tensor('float32', Float32Array.of(0, 0, 0, 0), [4]);
   const z2 = (await run(second, { ...feeds, [`mid${REPLACED_SUFFIX}`]: replaced })).z!.data as Float32Array;
   assert.deepEqual([...z2], [1, 2, 3, 4]);
+});
+
+test('FLOATS and TENSOR attributes: Constant value_floats and value', async () => {
+  const g = new GraphBuilder('consts');
+  const a = g.op('Constant', [], { value_floats: floatsAttr([1.5, -2]) });
+  const raw = typedBytes(Float32Array.of(3, 4));
+  const b = g.op('Constant', [], { value: tensorAttr({ dtype: 'float', dims: [2], raw }) });
+  assert.equal(g.dtypeOf(a), undefined, 'a Constant has no input to take its type from');
+  g.output(g.op('Add', [a, b]), [2], 'y', 'float');
+  const r = await run(g.build(), {});
+  assert.deepEqual([...(r.y!.data as Float32Array)], [4.5, 2]);
 });

@@ -43,7 +43,12 @@ for (const arch of ['llama', 'qwen2', 'qwen3', 'mistral', 'mixtral', 'qwen3_moe'
       assert.equal(g.rows, s.rows, name);
       assert.ok(Math.abs(g.amax - s.amax) <= 1e-5 && maxAbsDiff(g.channelAmax, s.channelAmax) <= 1e-5, name);
     }
-    assert.equal(onnx.compiledGraphs, 1, 'one graph serves every layer');
+    const moe = arch === 'mixtral' || arch === 'qwen3_moe';
+    assert.equal(
+      onnx.compiledGraphs,
+      moe ? 2 : 1,
+      'one layer graph (and one expert graph) serve every layer',
+    );
     await close();
   });
 }
@@ -74,6 +79,21 @@ test('transforming observers: replaced tensors flow on through the layer exactly
   );
   assert.ok(maxAbsDiff(got, want) <= 1e-4);
   assert.deepEqual(o2.seen, o1.seen);
+  await close();
+});
+
+test('mayTransform: points declared observe-only are not cut (one segment), and their transform is not called', async () => {
+  const { ref, onnx, close } = await both(tinyCheckpoint('llama'));
+  let transformed = 0;
+  const obs = {
+    wants: (n: string) => n.includes('down_proj.input'),
+    observe: () => undefined,
+    transform: () => (transformed++, undefined),
+    mayTransform: () => false,
+  };
+  const got = await onnx.forward(ids, { batch: B, seq: S, observer: obs });
+  assert.equal(transformed, 0);
+  assert.ok(maxAbsDiff(got, ref.forward(ids, { batch: B, seq: S })) <= 1e-4);
   await close();
 });
 
@@ -157,5 +177,33 @@ test('weight transforms (layers and a tied lm_head) and a subset of logit rows m
   assert.ok(maxAbsDiff(got, want) <= 1e-4);
   const plainRows = rows.flatMap((r) => [...plain.subarray(r * onnx.arch.vocab, (r + 1) * onnx.arch.vocab)]);
   assert.ok(maxAbsDiff(got, plainRows) > 1e-3, 'the transform took effect');
+  await close();
+});
+
+test('MoE with every expert on every token: outputs, expert points and their expert index match', async () => {
+  const { ref, onnx, close } = await both(tinyCheckpoint('qwen3_moe'));
+  const record = (): ForwardObserver & { seen: string[]; amax: number[] } => {
+    const seen: string[] = [];
+    const amax: number[] = [];
+    return {
+      seen,
+      amax,
+      wants: (n) => n.includes('.experts.'),
+      observe: (n, x, shape, info) => {
+        seen.push(`${n}|${info.expert}|${shape.join('x')}`);
+        amax.push(x.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+      },
+    };
+  };
+  const o1 = record();
+  const o2 = record();
+  const input = { batch: B, seq: S, attentionMask: leftPadded, moeAllExperts: true };
+  const want = ref.forward(ids, { ...input, observer: o1 });
+  const got = await onnx.forward(ids, { ...input, observer: o2 });
+  assert.ok(maxAbsDiff(got, want) <= 1e-4);
+  assert.equal(o2.seen.length, 2 * 4 * 6, 'layers x experts x points');
+  assert.deepEqual(o2.seen, o1.seen);
+  assert.ok(maxAbsDiff(o2.amax, o1.amax) <= 1e-5);
+  assert.ok(maxAbsDiff(o2.amax, o1.amax) <= 1e-5);
   await close();
 });

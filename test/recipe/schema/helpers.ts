@@ -27,10 +27,14 @@ export function py(v: unknown): PyValue {
 export const map = (...entries: [PyKey, unknown][]): Map<PyKey, PyValue> =>
   new Map(entries.map(([k, v]) => [k, py(v)]));
 
-const QUANT = 'modelopt.torch.quantization.config.';
-const RECIPE = 'modelopt.recipe.config.';
+const MODULES = [
+  'modelopt.torch.quantization.config.',
+  'modelopt.recipe.config.',
+  'modelopt.torch.speculative.config.',
+  'modelopt.torch.speculative.plugins.hf_training_args.',
+];
 export function schema(name: string): SchemaType {
-  const s = getSchemaByName(QUANT + name) ?? getSchemaByName(RECIPE + name);
+  const s = MODULES.map((m) => getSchemaByName(m + name)).find((x) => x !== undefined);
   assert.ok(s, `schema ${name} is registered`);
   return s;
 }

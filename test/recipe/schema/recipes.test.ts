@@ -273,12 +273,15 @@ test('dflash: newer upstream fields (DSpark warm start) with their types', () =>
   });
   assert.equal(r.dflash.dflash_draft_attention, 'causal');
   assert.equal(r.data.final_aux_is_base_hidden, true);
-  assert.equal(r.dflash.dflash_lilicorr_w_ce, -1);
   rejects(D, { dflash: { dflash_draft_attention: 'casual' } }, "(did you mean 'causal'?)");
-  rejects(D, { dflash: { dflash_lilicorr_w_ce: 'inf' } }, 'Input should be a finite number', [
-    'dflash',
-    'dflash_lilicorr_w_ce',
-  ]);
+});
+
+test('dflash: fields newer than 0.47.0 are refused as extra inputs', () => {
+  const D = 'ModelOptDFlashRecipe';
+  for (const field of ['dflash_use_flex_attention', 'dflash_lilicorr_w_ce', 'dflash_selector_loss_alpha'])
+    rejects(D, { dflash: { [field]: true } }, 'Extra inputs are not permitted', ['dflash', field]);
+  const r = ok(D, {});
+  assert.ok(!('dflash_fp32_master_weights' in r.dflash));
 });
 
 test('eagle: export rope scaling conflicts with a scaled training rope', () => {
