@@ -11,6 +11,8 @@ import { registerPlanCommand } from './commands/plan.js';
 import { registerQuantizeCommand } from './commands/quantize.js';
 import { registerConvertCommand } from './commands/convert.js';
 import { registerSynthCommand } from './commands/synth.js';
+import { registerEvalCommand } from './commands/eval.js';
+import { registerGenerateCommand } from './commands/generate.js';
 import { packageVersion } from './version.js';
 
 export interface CliIO {
@@ -37,6 +39,8 @@ export function buildProgram(io: CliIO): Command {
   registerQuantizeCommand(program, io);
   registerConvertCommand(program, io);
   registerSynthCommand(program, io);
+  registerEvalCommand(program, io);
+  registerGenerateCommand(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -17,21 +17,23 @@ import {
   f32ToF16,
   type Dtype,
 } from '../model/dtypes.js';
-import {
-  tensorByteLength,
-  writeJsonFile,
-  writeShardedSafetensors,
-  type TensorSpec,
-} from '../model/safetensors-writer.js';
+import { tensorByteLength, type TensorSpec } from '../model/safetensors-writer.js';
 import type { QuantizeConfig } from '../recipe/types.js';
 import type { ModuleExport } from './export-plan.js';
 import { checkExportTarget, stageExportDir } from './output-dir.js';
 import { prepareExport, type PreparedExport } from './prepare.js';
 import { configJsonQuantization, hasQuantization, type HfQuantConfig } from './quant-config.js';
+import { pyJsonDumps } from './py-json.js';
 import { quantizeGroup } from './quantize-group.js';
+import { fileOrder, writeExportShards } from './safetensors-order.js';
 
 /** save_pretrained(max_shard_size="10GB") as ModelOpt's export calls it. */
 export const EXPORT_MAX_SHARD_BYTES = 10_000_000_000;
+/**
+ * Quantized outputs kept for later in the file (a group yields scales, written first, and packed
+ * weights, written last); anything beyond this is dropped and recomputed when its turn comes.
+ */
+export const PENDING_BUDGET_BYTES = 256 * 1024 * 1024;
 
 export interface ExportProgress {
   done: number;
@@ -48,6 +50,8 @@ export interface ExportOptions {
   force?: boolean;
   maxShardBytes?: number;
   onProgress?: (p: ExportProgress) => void;
+  /** Bytes of quantized outputs kept for later in the file (default 256 MiB); the rest are recomputed. */
+  pendingBudgetBytes?: number;
   /** Called before each tensor's bytes reach the writer; a throw (e.g. a simulated ENOSPC) aborts the export. */
   writeHook?: (tensor: string, bytes: Uint8Array) => void;
 }
@@ -117,6 +121,14 @@ function outputSpecs(
   return { specs, owner, sources };
 }
 
+/** transformers saves config.json with sorted keys; ModelOpt then re-dumps it with indent 4 and no newline. */
+function sortKeysDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeysDeep);
+  if (typeof v !== 'object' || v === null) return v;
+  const keys = Object.keys(v).sort();
+  return Object.fromEntries(keys.map((k) => [k, sortKeysDeep((v as Record<string, unknown>)[k])]));
+}
+
 function fsFailure(err: unknown, target: string): unknown {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (isMoptError(err) || typeof code !== 'string') return err;
@@ -143,7 +155,11 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
     const dtype = exportDtype(ck.config);
     const { specs, owner, sources } = outputSpecs(ck, prepared, dtype);
     const kvByName = new Map([...prepared.exportPlan.kvScales.values()].map((k) => [k.spec.name, k.value]));
+    const maxShardBytes = options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES;
+    const position = new Map(fileOrder(specs, maxShardBytes).map((s, i) => [s.name, i]));
     const pending = new Map<string, Uint8Array>();
+    let pendingBytes = 0;
+    const budget = options.pendingBudgetBytes ?? PENDING_BUDGET_BYTES;
     const total = sources.length;
     const totalBytes = sources.reduce((a, n) => a + ck.tensor(n).byteLength, 0);
     let done = 0;
@@ -153,17 +169,31 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
       bytesRead += ck.tensor(source).byteLength;
       options.onProgress?.({ done, total, bytesRead, totalBytes, elapsedMs: performance.now() - t0 });
     };
-    const produce = (spec: TensorSpec): Uint8Array => {
-      let bytes = pending.get(spec.name);
-      const m = owner.get(spec.name);
-      if (bytes) pending.delete(spec.name);
-      else if (m) {
-        const members = prepared.exportPlan.groups.get(m.group)!;
-        for (const [k, v] of quantizeGroup(members, (n) => readWeight(ck, n, dtype), prepared.calibration))
-          pending.set(k, v);
-        bytes = pending.get(spec.name)!;
+    const quantized = (spec: TensorSpec, m: ModuleExport): Uint8Array => {
+      const kept = pending.get(spec.name);
+      if (kept) {
         pending.delete(spec.name);
-      } else if (kvByName.has(spec.name))
+        pendingBytes -= kept.byteLength;
+        return kept;
+      }
+      const cursor = position.get(spec.name)!;
+      const members = prepared.exportPlan.groups.get(m.group)!;
+      let bytes: Uint8Array | undefined;
+      const read = (n: string): Float32Array => readWeight(ck, n, dtype);
+      for (const [k, v] of quantizeGroup(members, read, prepared.calibration, dtype)) {
+        if (k === spec.name) bytes = v;
+        else if (position.get(k)! > cursor && !pending.has(k) && pendingBytes + v.byteLength <= budget) {
+          pending.set(k, v);
+          pendingBytes += v.byteLength;
+        }
+      }
+      return bytes!;
+    };
+    const produce = (spec: TensorSpec): Uint8Array => {
+      const m = owner.get(spec.name);
+      let bytes: Uint8Array;
+      if (m) bytes = quantized(spec, m);
+      else if (kvByName.has(spec.name))
         bytes = new Uint8Array(Float32Array.of(kvByName.get(spec.name)!).buffer);
       else {
         bytes = plainTensor(ck, spec.name, dtype);
@@ -174,16 +204,14 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
       return bytes;
     };
     staged = stageExportDir(options.exportPath);
-    const written = writeShardedSafetensors(staged.dir, specs, produce, {
-      maxShardBytes: options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES,
-    });
+    const written = writeExportShards(staged.dir, specs, produce, maxShardBytes);
     const hf = prepared.exportPlan.hfQuantConfig;
-    const config = { ...ck.config };
+    const config = sortKeysDeep(ck.config) as Record<string, unknown>;
     if (hasQuantization(hf)) {
       config.quantization_config = configJsonQuantization(hf);
-      writeFileSync(join(staged.dir, 'hf_quant_config.json'), `${JSON.stringify(hf, null, 4)}\n`);
+      writeFileSync(join(staged.dir, 'hf_quant_config.json'), pyJsonDumps(hf));
     }
-    writeJsonFile(join(staged.dir, 'config.json'), config);
+    writeFileSync(join(staged.dir, 'config.json'), pyJsonDumps(config));
     for (const f of [...ck.tokenizerFiles, 'generation_config.json']) {
       if (existsSync(join(ck.dir, f))) copyFileSync(join(ck.dir, f), join(staged.dir, f));
     }

@@ -5,10 +5,10 @@
 import type { LayerConfig } from './layer-format.js';
 
 /**
- * The ModelOpt release line mopt's export follows (spec snapshot of 2026-08); written as
+ * The ModelOpt release whose export mopt matches byte for byte (test/oracle-goldens/quant); written as
  * `producer.version` in both JSON files so loaders see a ModelOpt unified checkpoint.
  */
-export const MODELOPT_COMPAT_VERSION = '0.43.0';
+export const MODELOPT_COMPAT_VERSION = '0.47.0';
 export const PRODUCER = { name: 'modelopt', version: MODELOPT_COMPAT_VERSION } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -12,6 +12,7 @@ import type { AmaxInput } from '../quant/quantizer/fake-quant.js';
 import { realQuant, type PackedTensor, type RealQuantOptions } from '../quant/quantizer/real-quant.js';
 import type { WeightCalibration } from './algorithm.js';
 import type { ModuleExport } from './export-plan.js';
+import { fp8PerTensorCodes } from './fp8-cast.js';
 import { stageSpecs } from './tensor-layout.js';
 
 /** NVFP4 tensor amax used for an all-zero weight, so every scale stays finite (ModelOpt would divide 0 by 0). */
@@ -69,7 +70,10 @@ function unify(members: MemberState[]): void {
   }
 }
 
-function quantizeMember(s: MemberState): Map<string, Uint8Array> {
+/** Float dtype the model holds its weights in during export (undefined: float32 math throughout). */
+export type ModelDtype = 'F32' | 'BF16' | 'F16' | undefined;
+
+function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uint8Array> {
   const { m } = s;
   const spec = stageSpecs(m.weight, m.shape)[0]!;
   const opts: RealQuantOptions = {};
@@ -90,6 +94,15 @@ function quantizeMember(s: MemberState): Map<string, Uint8Array> {
         opts,
       )
     : realQuant(s.w, m.shape, m.weight, amax, opts);
+  if (
+    spec.format.kind === 'fp8' &&
+    spec.granularity.kind === 'tensor' &&
+    modelDtype &&
+    modelDtype !== 'F32'
+  ) {
+    const ws = (result.weight_scale.data as Float32Array)[0]!;
+    fp8PerTensorCodes(s.w, ws, modelDtype, result.weight.data as Uint8Array);
+  }
   if (spec.format.kind === 'fp8')
     zeroScaleGroups(
       result.weight.data as Uint8Array,
@@ -110,7 +123,7 @@ function quantizeMember(s: MemberState): Map<string, Uint8Array> {
       continue;
     }
     const t = byName[suffix];
-    if (!t || t.dtype !== spec.dtype || t.shape.join(',') !== spec.shape.join(',')) {
+    if (!t || t.dtype !== spec.dtype || !sameLayout(t.shape, spec.shape)) {
       throw new MoptError(
         'E_EXPORT_INTERNAL',
         `"${spec.name}": the quantizer produced ${t ? `${t.dtype} [${t.shape.join(', ')}]` : 'nothing'}, the layout expected ${spec.dtype} [${spec.shape.join(', ')}]`,
@@ -120,6 +133,12 @@ function quantizeMember(s: MemberState): Map<string, Uint8Array> {
     out.set(spec.name, asBytes(t));
   }
   return out;
+}
+
+/** Equal shapes, or a one-element tensor written 0-dim (FP8 2-D block weights that fit one block). */
+function sameLayout(made: readonly number[], wanted: readonly number[]): boolean {
+  if (made.join(',') === wanted.join(',')) return true;
+  return wanted.length === 0 && made.every((d) => d === 1);
 }
 
 /**
@@ -144,6 +163,7 @@ export function quantizeGroup(
   members: ModuleExport[],
   read: WeightReader,
   calib: WeightCalibration,
+  modelDtype?: ModelDtype,
 ): Map<string, Uint8Array> {
   const states: MemberState[] = members.map((m) => {
     const w = read(m.tensor);
@@ -155,6 +175,6 @@ export function quantizeGroup(
   for (const s of states) mseCalibrate(s, calib);
   unify(states);
   const out = new Map<string, Uint8Array>();
-  for (const s of states) for (const [k, v] of quantizeMember(s)) out.set(k, v);
+  for (const s of states) for (const [k, v] of quantizeMember(s, modelDtype)) out.set(k, v);
   return out;
 }

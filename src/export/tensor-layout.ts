@@ -21,6 +21,16 @@ export function stageSpecs(weight: WeightQuantizer, shape: readonly number[]): Q
   return (Array.isArray(weight) ? weight : [weight]).map((c) => quantSpec(c, shape));
 }
 
+/**
+ * A per-tensor quantizer, or an FP8 2-D block quantizer whose weight fits in one block: ModelOpt
+ * keeps a scalar amax for the latter, so its weight_scale is 0-dim (and fused siblings share it).
+ */
+export function singleScale(spec: QuantSpec, shape: readonly number[]): boolean {
+  const g = spec.granularity;
+  if (g.kind === 'tensor') return true;
+  return g.kind === 'block2d' && shape.length === 2 && shape[0]! <= g.rows && shape[1]! <= g.cols;
+}
+
 /** weight, weight_scale and (when present) weight_scale_2 specs of `<module>` for `weight`. */
 export function weightOutputs(
   module: string,
@@ -39,7 +49,7 @@ export function weightOutputs(
     dtype,
     shape: s,
   });
-  const scaleShape = spec.granularity.kind === 'tensor' ? [] : exportAmaxShape(spec, shape);
+  const scaleShape = singleScale(spec, shape) ? [] : exportAmaxShape(spec, shape);
   const result: TensorSpec[] = [];
   if (specs.length > 1) {
     const second = specs[1]!;
@@ -62,6 +72,12 @@ export function weightOutputs(
     if (f.bits === 8) result.push(out('weight', 'I8', [rows, cols]));
     else if (f.bits === 4) {
       if (rows % 2 !== 0) throw bad(tensor, `INT4 packs pairs of rows; ${rows} rows is odd`);
+      const g = spec.granularity;
+      if (g.kind === 'block' && cols % g.size !== 0)
+        throw bad(
+          tensor,
+          `INT4 packing needs the input dimension (${cols}) to be a multiple of the block size ${g.size} (ModelOpt refuses partial blocks)`,
+        );
       result.push(out('weight', 'U8', [rows / 2, cols]));
     } else throw bad(tensor, `INT${f.bits} weights have no export layout (INT4 and INT8 do)`);
     result.push(out('weight_scale', 'F32', scaleShape));

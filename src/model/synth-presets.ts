@@ -210,10 +210,18 @@ function tiny(real: Config): Config {
   return out;
 }
 
+/** The tiny Qwen3 widened so every linear holds whole 128-blocks (INT4 block 128, FP8 2-D): a quant-oracle input. */
+const QWEN3_ORACLE_W256: Config = {
+  ...tiny(QWEN3_06B),
+  hidden_size: 256,
+  intermediate_size: 512,
+  head_dim: 64,
+};
+
 export const SYNTH_PRESETS: Record<SynthArch, Record<string, Config>> = {
   llama: { tiny: tiny(LLAMA_1B), '1b': LLAMA_1B },
   qwen2: { tiny: tiny(QWEN2_05B), '0.5b': QWEN2_05B },
-  qwen3: { tiny: tiny(QWEN3_06B), '0.6b': QWEN3_06B },
+  qwen3: { tiny: tiny(QWEN3_06B), '0.6b': QWEN3_06B, 'oracle-w256': QWEN3_ORACLE_W256 },
   mistral: { tiny: tiny(MISTRAL_7B), '7b': MISTRAL_7B },
   mixtral: { tiny: tiny(MIXTRAL_8X7B), '8x7b': MIXTRAL_8X7B },
   qwen3_moe: { tiny: tiny(QWEN3_MOE_30B), '30b-a3b': QWEN3_MOE_30B },

@@ -70,7 +70,7 @@ describe('mopt quantize', () => {
     );
   });
 
-  it('converts stories260K with `mopt convert llama2c` and quantizes it to INT4', () => {
+  it('converts stories260K with `mopt convert llama2c` and quantizes it to FP8 2-D blocks', () => {
     const conv = join(dir, 'stories');
     const c = runCli([
       'convert',
@@ -83,20 +83,21 @@ describe('mopt quantize', () => {
     ]);
     assert.equal(c.status, 0, c.stderr);
     assert.match(c.stdout, /: 47 tensors, dim 64, 5 layers, 8\/4 heads, vocab 512 \(bf16\)/);
-    const out = join(dir, 'stories-int4');
+    const out = join(dir, 'stories-fp8-2d');
     const r = runCli([
       'quantize',
       '--model',
       conv,
       '--recipe',
-      'general/ptq/int4_blockwise_weight_only',
+      'configs/ptq/presets/model/fp8_2d_blockwise_weight_only',
       '--export_path',
       out,
     ]);
     assert.equal(r.status, 0, r.stderr);
     const ck = openCheckpoint(out);
-    assert.deepEqual(ck.tensor('model.layers.4.mlp.gate_proj.weight').shape, [86, 64]);
-    assert.equal(ck.tensor('model.layers.4.mlp.gate_proj.weight_scale').dtype, 'F32');
+    // 172 rows pad to two 128-row blocks (ModelOpt's 2-D block export)
+    assert.deepEqual(ck.tensor('model.layers.4.mlp.gate_proj.weight').shape, [172, 64]);
+    assert.deepEqual(ck.tensor('model.layers.4.mlp.gate_proj.weight_scale').shape, [2, 1, 1, 1]);
     ck.close();
   });
 

@@ -98,7 +98,7 @@ function quantCfgOf(out: string): Record<string, unknown> {
 }
 
 const EXCLUDE = ['lm_head', 'model.embed_tokens'];
-const PRODUCER = { name: 'modelopt', version: '0.43.0' };
+const PRODUCER = { name: 'modelopt', version: '0.47.0' };
 
 describe('data-free export formats', () => {
   it('FP8 per-tensor with constant input amax and constant-amax KV scales', () => {

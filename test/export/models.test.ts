@@ -1,6 +1,6 @@
 /** Exports of the stories260K conversion (f32 source) and a synthetic Qwen3-MoE (per-expert tensors, routers excluded). */
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MoptError } from '../../src/errors.js';
@@ -30,30 +30,26 @@ describe('stories260K (llama2.c conversion, float32)', () => {
     });
   });
 
-  it('INT4 blockwise pads the 172-wide down_proj to two 128 blocks and keeps f32 elsewhere', () => {
+  it('INT4 blockwise is refused like ModelOpt: the 64-wide inputs would need partial 128 blocks', () => {
     const h = hashDir(model);
     const out = join(work.dir, 'stories-int4');
-    exportCheckpoint({
-      modelDir: model,
-      quantize: loadQuantizeInput('general/ptq/int4_blockwise_weight_only').quantize,
-      exportPath: out,
-    });
-    const src = openCheckpoint(model);
-    const ck = openCheckpoint(out);
-    for (let l = 0; l < 5; l++) {
-      const down = `model.layers.${l}.mlp.down_proj`;
-      assert.deepEqual(ck.tensor(`${down}.weight`).shape, [32, 172]);
-      assert.deepEqual(ck.tensor(`${down}.weight_scale`).shape, [64, 2]);
-      assert.deepEqual(ck.tensor(`model.layers.${l}.self_attn.k_proj.weight`).shape, [16, 64]);
-      const err = relError(src.readTensorF32(`${down}.weight`), dequantize(ck, down, [64, 172]));
-      assert.ok(err < 0.2, `${down}: ${err}`);
-    }
-    assert.equal(ck.tensor('model.embed_tokens.weight').dtype, 'F32');
-    assert.equal(ck.tensor('model.layers.0.input_layernorm.weight').dtype, 'F32');
-    assert.equal(ck.tensors.size, src.tensors.size + 5 * 7);
-    src.close();
-    ck.close();
-    assert.deepEqual(readJson(join(out, 'config.json')).torch_dtype, 'float32');
+    assert.throws(
+      () =>
+        exportCheckpoint({
+          modelDir: model,
+          quantize: loadQuantizeInput('general/ptq/int4_blockwise_weight_only').quantize,
+          exportPath: out,
+        }),
+      (e: unknown) =>
+        e instanceof MoptError &&
+        e.code === 'E_EXPORT_SHAPE' &&
+        e.exitCode === 2 &&
+        /"model\.layers\.0\.self_attn\.q_proj\.weight".*input dimension \(64\).*block size 128/.test(
+          e.message,
+        ) &&
+        e.hint !== undefined,
+    );
+    assert.equal(existsSync(out), false);
     assert.equal(hashDir(model), h);
   });
 
@@ -89,7 +85,7 @@ describe('stories260K (llama2.c conversion, float32)', () => {
     const out = join(work.dir, 'stories-bf16-out');
     exportCheckpoint({
       modelDir: bf,
-      quantize: loadQuantizeInput('general/ptq/int4_blockwise_weight_only').quantize,
+      quantize: loadQuantizeInput('configs/ptq/presets/model/fp8_2d_blockwise_weight_only').quantize,
       exportPath: out,
     });
     const src = openCheckpoint(bf);

@@ -4,7 +4,7 @@ plus calibrated amaxes from the REAL ModelOpt mtq.quantize over a fixed calibrat
 Inputs come from mopt's TypeScript (make_inputs.ts writes them and out/fidelity-inputs.json):
   node --import tsx tools/oracle/make_inputs.ts tools/oracle/out
 Run: tools/oracle/.venv-torch/bin/python tools/oracle/logits_golden.py [tools/oracle/out]
-Writes test/oracle-goldens/logits/<model>.json and test/oracle-goldens/calib/stories260K-<recipe>[-pad16].json.
+Writes test/oracle-goldens/logits/<model>.json and test/oracle-goldens/calib/<model>-<recipe>[-pad16].json.
 """
 
 import sys
@@ -33,8 +33,18 @@ SEQ = 24
 PAD = 5  # row 1 is left-padded by this many pad tokens (id 0, attention_mask 0)
 GREEDY_NEW = {"stories260K": 64}  # others: GREEDY_NEW_DEFAULT
 GREEDY_NEW_DEFAULT = 16
-# (recipe, left padding of the last calibration row): the padded case shows ModelOpt counting pad tokens
-CALIB_CASES = (("fp8_default-kv_fp8", 0), ("nvfp4_default-kv_fp8", 0), ("fp8_default-kv_fp8", 16))
+# (model, recipe, left padding of the last calibration row): the padded case shows ModelOpt counting pad
+# tokens; the MoE ones how it names and calibrates transformers 5's fused experts
+CALIB_CASES = (("stories260K", "fp8_default-kv_fp8", 0), ("stories260K", "nvfp4_default-kv_fp8", 0),
+               ("stories260K", "fp8_default-kv_fp8", 16), ("qwen3_moe-tiny-f32", "fp8_default-kv_fp8", 0),
+               ("mixtral-tiny-f32", "fp8_default-kv_fp8", 0))
+MOE_CALIB_SHAPE = (4, 32)
+
+
+def moe_calib_ids(vocab):
+    """BOS then ids spread over the vocabulary: ids[r][c] = 3 + (131 r + 37 c) mod (vocab - 3)."""
+    rows, cols = MOE_CALIB_SHAPE
+    return [[1 if c == 0 else 3 + (131 * r + 37 * c) % (vocab - 3) for c in range(cols)] for r in range(rows)]
 
 
 def batch_ids(vocab):
@@ -106,9 +116,10 @@ def masked_forward_loop(ids, mask):
     return forward_loop
 
 
-def calib_case(entry, calib_ids, recipe_label, pad):
+def calib_case(model_name, entry, calib_ids, recipe_label, pad):
     source, build = RECIPES[recipe_label]
-    calib_ids, calib_mask = padded(calib_ids, pad)
+    if calib_ids is not None:
+        calib_ids, calib_mask = padded(calib_ids, pad)
     with contextlib.redirect_stdout(io.StringIO()):
         cfg = build()
     torch.manual_seed(0)
@@ -116,11 +127,13 @@ def calib_case(entry, calib_ids, recipe_label, pad):
     with contextlib.redirect_stdout(out):
         model = AutoModelForCausalLM.from_pretrained(entry["dir"], dtype=torch.float32).eval()
         attn = model.config._attn_implementation
+        if calib_ids is None:
+            calib_ids, calib_mask = padded(moe_calib_ids(model.config.vocab_size), pad)
         ids = torch.tensor(calib_ids)
         loop = masked_forward_loop(ids, torch.tensor(calib_mask)) if pad else make_forward_loop(ids)
         mtq.quantize(model, cfg, forward_loop=loop)
     return {
-        "model": "stories260K", "make": entry["make"], "safetensors_sha256": entry["sha256"],
+        "model": model_name, "make": entry["make"], "safetensors_sha256": entry["sha256"],
         "recipe": recipe_label, "recipe_source": source,
         "load": {"dtype": "float32", "attn_implementation": attn},
         "calib": {"input_ids": calib_ids, "attention_mask": calib_mask if pad else "all ones",
@@ -152,10 +165,11 @@ def main():
             raise SystemExit(f"{name}: model.safetensors sha256 {got} != manifest {entry['sha256']}")
         write(LOGITS_DIR / f"{name}.json", {**info, **logits_case(name, entry)})
     calib = manifest["calib"]
-    for label, pad in CALIB_CASES:
-        rec = calib_case(models[calib["model"]], calib["input_ids"], label, pad)
+    for name, label, pad in CALIB_CASES:
+        ids = calib["input_ids"] if name == calib["model"] else None  # None: moe_calib_ids of the model's vocab
+        rec = calib_case(name, models[name], ids, label, pad)
         suffix = f"-pad{pad}" if pad else ""
-        write(CALIB_DIR / f"{calib['model']}-{label}{suffix}.json", {**info, **rec})
+        write(CALIB_DIR / f"{name}-{label}{suffix}.json", {**info, **rec})
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { convertLlama2c } from '../../src/model/llama2c.js';
 import { SpmBpeTokenizer } from '../../src/model/spm-bpe.js';
 import { synthCheckpoint } from '../../src/model/synth.js';
-import { SYNTH_ARCHS, SYNTH_PRESETS } from '../../src/model/synth-presets.js';
+import { SYNTH_ARCHS } from '../../src/model/synth-presets.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const storiesDir = resolve(repoRoot, '../shared/assets/stories260K');
@@ -42,13 +42,7 @@ const qwen = synthCheckpoint({
   overwrite: true,
 });
 
-// Not a shipped preset: registered here only, from the tiny one, for block-aligned shapes.
-SYNTH_PRESETS.qwen3['oracle-w256'] = {
-  ...SYNTH_PRESETS.qwen3.tiny,
-  hidden_size: 256,
-  intermediate_size: 512,
-  head_dim: 64,
-};
+// qwen3/oracle-w256 (src/model/synth-presets.ts): the tiny preset with block-aligned shapes.
 const wide = synthCheckpoint({
   arch: 'qwen3',
   preset: 'oracle-w256',
@@ -81,7 +75,8 @@ const fidelity: Record<string, { make: Record<string, unknown>; dir: string; sha
 for (const arch of SYNTH_ARCHS) {
   const make = { kind: 'synth', arch, preset: 'tiny', seed: 0, dtype: 'f32' } as const;
   const res = synthCheckpoint({ ...make, outDir: join(outDir, `${arch}-tiny-f32`), overwrite: true });
-  if (res.files.length !== 1) throw new Error(`${arch}: expected one safetensors file, got ${res.files.join(', ')}`);
+  if (res.files.length !== 1)
+    throw new Error(`${arch}: expected one safetensors file, got ${res.files.join(', ')}`);
   fidelity[`${arch}-tiny-f32`] = { make, dir: res.outDir, sha256: sha256(join(res.outDir, res.files[0]!)) };
 }
 // Mistral again with a window shorter than the oracle's 24 tokens: same weights, config.json patched after writing.
@@ -90,8 +85,15 @@ for (const arch of SYNTH_ARCHS) {
   const make = { kind: 'synth', arch: 'mistral', preset: 'tiny', seed: 0, dtype: 'f32', config } as const;
   const res = synthCheckpoint({ ...make, outDir: join(outDir, 'mistral-tiny-f32-sw8'), overwrite: true });
   const cfgFile = join(res.outDir, 'config.json');
-  writeFileSync(cfgFile, `${JSON.stringify({ ...JSON.parse(readFileSync(cfgFile, 'utf8')), ...config }, null, 2)}\n`);
-  fidelity['mistral-tiny-f32-sw8'] = { make, dir: res.outDir, sha256: sha256(join(res.outDir, res.files[0]!)) };
+  writeFileSync(
+    cfgFile,
+    `${JSON.stringify({ ...JSON.parse(readFileSync(cfgFile, 'utf8')), ...config }, null, 2)}\n`,
+  );
+  fidelity['mistral-tiny-f32-sw8'] = {
+    make,
+    dir: res.outDir,
+    sha256: sha256(join(res.outDir, res.files[0]!)),
+  };
 }
 
 // Calibration text (our own prose): rows of BOS + 63 tokens, cut from one tokenized stream.
@@ -108,7 +110,9 @@ const CALIB_TEXT = [
 ].join(' ');
 const CALIB_ROWS = 4;
 const CALIB_SEQ = 64;
-const tok = SpmBpeTokenizer.fromJson(JSON.parse(readFileSync(join(stories.outDir, 'tokenizer.json'), 'utf8')));
+const tok = SpmBpeTokenizer.fromJson(
+  JSON.parse(readFileSync(join(stories.outDir, 'tokenizer.json'), 'utf8')),
+);
 const stream = tok.encode(CALIB_TEXT, { addBos: false });
 const need = CALIB_ROWS * (CALIB_SEQ - 1);
 if (stream.length < need) throw new Error(`calibration text gives ${stream.length} tokens, need ${need}`);

@@ -7,7 +7,17 @@ import { isDict, pyRepr, type PyKey, type PyValue } from '../pyvalue.js';
 import type { AlgorithmConfig, LayerwiseConfig } from '../types.js';
 import type { ValidationIssue, ValidationResult } from './api.js';
 import { didYouMean, valueError, type ValidationContext } from './issues.js';
-import { defineModel, fieldsSetOf, validateModel, type FieldSpec, type Model } from './model.js';
+import { pyStr } from './attribute.js';
+import { dumpSparse } from './dump.js';
+import {
+  defineModel,
+  fieldsSetOf,
+  isConfigObject,
+  markSet,
+  validateModel,
+  type FieldSpec,
+  type Model,
+} from './model.js';
 
 const MODULE = 'modelopt.torch.quantization.config';
 const d = (v: PyValue) => () => v;
@@ -40,7 +50,8 @@ function baseFields(method: string | null): Record<string, FieldSpec> {
     layerwise: {
       type: LayerwiseConfigModel.zod,
       default: () => new Map(),
-      before: (v) => (v === null ? new Map() : v),
+      // A given LayerwiseConfig is rebuilt from its set fields, so validators never alter the caller's.
+      before: (v) => (v === null ? new Map() : isConfigObject(v) ? dumpSparse(v) : v),
     },
   };
 }
@@ -58,7 +69,7 @@ function algorithmClass(
     after: (c, set) => {
       if (!c.layerwise.calib_mutates_weights && !AMAX_ONLY.includes(String(c.method)))
         valueError(
-          `Algorithm '${String(c.method)}' mutates layer weights in-place; calib_mutates_weights=False would lose ` +
+          `Algorithm '${pyStr(c.method as PyValue)}' mutates layer weights in-place; calib_mutates_weights=False would lose ` +
             'those updates on resume. Only max/mse/local_hessian (amax-only) support this flag.',
         );
       after?.(c, set);
@@ -67,25 +78,39 @@ function algorithmClass(
 }
 
 const SHARED_STATES = ['weight_global_amax'];
+const sortedRepr = (names: Iterable<string>) => pyRepr([...new Set(names)].sort());
+
+/** Python `re` syntax JS lacks: named groups `(?P<n>`/`(?P=n)` and leading global flags `(?i)`. */
+function asJsRegex(pattern: string): string {
+  return pattern
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
+    .replace(/^\(\?[aiLmsux]+\)/, '');
+}
+
 /** `shared_states`: only `weight_global_amax`, only its `patterns` list, each a valid regex. */
 function checkSharedStates(v: unknown): unknown {
   if (v === null) return v;
-  for (const [state, spec] of v as Map<string, Map<string, string[]>>) {
-    if (!SHARED_STATES.includes(state))
+  const states = v as Map<string, Map<string, string[]>>;
+  const unknown = [...states.keys()].filter((k) => !SHARED_STATES.includes(k));
+  if (unknown.length)
+    valueError(
+      `shared_states has unsupported state(s) ${sortedRepr(unknown)}; expected keys from ${sortedRepr(SHARED_STATES)}.`,
+    );
+  for (const [state, spec] of states) {
+    const fields = [...spec.keys()].filter((k) => k !== 'patterns');
+    if (fields.length)
       valueError(
-        `shared_states has unsupported state ${pyRepr(state)}; expected one of ['weight_global_amax'].`,
+        `shared_states[${pyRepr(state)}] has unsupported field(s) ${sortedRepr(fields)}; expected ['patterns'].`,
       );
-    for (const [key, patterns] of spec) {
-      if (key !== 'patterns')
-        valueError(`shared_states[${pyRepr(state)}] supports only the key 'patterns', got ${pyRepr(key)}.`);
-      for (const p of patterns) {
-        try {
-          new RegExp(p);
-        } catch (e) {
-          valueError(
-            `shared_states[${pyRepr(state)}] has an invalid regex ${pyRepr(p)}: ${(e as Error).message}`,
-          );
-        }
+    for (const p of spec.get('patterns') ?? []) {
+      try {
+        new RegExp(asJsRegex(p));
+      } catch (e) {
+        // The reason is the JS engine's wording; ModelOpt shows Python's re error there.
+        valueError(
+          `shared_states[${pyRepr(state)}]['patterns'] has an invalid regex ${pyRepr(p)}: ${(e as Error).message}`,
+        );
       }
     }
   }
@@ -96,6 +121,12 @@ const sharedStates: FieldSpec = {
   default: d(null),
   after: checkSharedStates,
 };
+/** `_SharedStatesConfig`, the mixin of max / mse / local_hessian, is a schema name of its own. */
+export const SharedStatesConfigModel = defineModel<{ shared_states: unknown }>({
+  name: '_SharedStatesConfig',
+  module: MODULE,
+  fields: { shared_states: sharedStates },
+});
 const positive = (v: number): FieldSpec => ({ type: z.number().gt(0).nullable(), default: d(v) });
 const flag = (v: boolean): FieldSpec => ({ type: z.boolean().nullable(), default: d(v) });
 
@@ -115,9 +146,11 @@ const mseFields = (sweep: boolean): Record<string, FieldSpec> => ({
   distributed_sync: flag(true),
 });
 export const MseCalibConfigModel = algorithmClass('MseCalibConfig', 'mse', mseFields(false));
+const { distributed_sync: mseSync, ...mseSearch } = mseFields(true);
 export const LocalHessianCalibConfigModel = algorithmClass('LocalHessianCalibConfig', 'local_hessian', {
-  ...mseFields(true),
+  ...mseSearch,
   block_size: { type: z.int().gt(0).nullable(), default: d(16) },
+  distributed_sync: mseSync!,
   debug: flag(false),
 });
 export const SmoothQuantCalibConfigModel = algorithmClass('SmoothQuantCalibConfig', 'smoothquant', {
@@ -152,18 +185,25 @@ export const GPTQCalibConfigModel = algorithmClass(
     block_size: { type: z.int().nullable(), default: d(128) },
     fused: { type: z.boolean(), default: d(false) },
   },
-  // GPTQ feeds each layer the quantized outputs of the previous one unless told otherwise.
+  // GPTQ feeds each layer the quantized outputs of the previous one unless told otherwise; the
+  // injected value counts as set (ModelOpt assigns a copy with the field updated).
   (c) => {
-    if (!fieldsSetOf(c.layerwise).includes('get_qdq_activations_from_prev_layer'))
-      c.layerwise.get_qdq_activations_from_prev_layer = true;
+    if (fieldsSetOf(c.layerwise).includes('get_qdq_activations_from_prev_layer')) return;
+    c.layerwise.get_qdq_activations_from_prev_layer = true;
+    markSet(c.layerwise, 'get_qdq_activations_from_prev_layer');
+    markSet(c, 'layerwise');
   },
 );
+/** A plain union in ModelOpt (no discriminator): a mismatch reports every member's refusal. */
 const scaleAlgorithm = () =>
-  z.discriminatedUnion('method', [
-    MaxCalibConfigModel.zod,
-    MseCalibConfigModel.zod,
-    LocalHessianCalibConfigModel.zod,
-  ]);
+  z.union([MaxCalibConfigModel.zod, MseCalibConfigModel.zod, LocalHessianCalibConfigModel.zod]);
+/** ModelOpt serialises a scale algorithm as its method plus the fields set, even in full dumps. */
+const methodAndSetFields = (v: unknown): PyValue => {
+  if (v === null) return null;
+  const rest = dumpSparse(v) as Map<PyKey, PyValue>;
+  rest.delete('method');
+  return new Map<PyKey, PyValue>([['method', (v as AlgorithmConfig).method as PyValue], ...rest]);
+};
 export const NVFP4ActHeadroomCalibConfigModel = algorithmClass(
   'NVFP4ActHeadroomCalibConfig',
   'nvfp4_act_headroom',
@@ -171,18 +211,22 @@ export const NVFP4ActHeadroomCalibConfigModel = algorithmClass(
     anchor_percentile: { type: z.number().gt(0).lte(100), default: d(1.0) },
     upper_percentile: { type: z.number().gt(0).lte(100), default: d(99.99) },
     rho: { type: z.number().gt(0).lt(28672), default: d(16384.0) },
-    weight_scale_algorithm: { type: scaleAlgorithm(), default: () => new Map([['method', 'max']]) },
+    weight_scale_algorithm: {
+      type: scaleAlgorithm(),
+      default: () => new Map([['method', 'max']]),
+      serialize: methodAndSetFields,
+    },
   },
 );
 const amaxSide = () => z.enum(['pre', 'post']);
-export const LSQCalibConfigModel = algorithmClass(
-  'LSQCalibConfig',
+export const LSQConfigModel = algorithmClass(
+  'LSQConfig',
   'lsq',
   {
-    learnable_amax: { type: z.union([amaxSide(), z.array(amaxSide())]), default: () => ['post'] },
+    learnable_amax: { type: z.union([z.array(amaxSide()), amaxSide()]), default: () => ['post'] },
     tied_amax: { type: z.boolean(), default: d(false) },
     quantize_pre_scale: { type: z.boolean(), default: d(true) },
-    scale_algorithm: { type: scaleAlgorithm().nullable(), default: d(null) },
+    scale_algorithm: { type: scaleAlgorithm().nullable(), default: d(null), serialize: methodAndSetFields },
   },
   (c) => {
     const sides = new Set(
@@ -190,7 +234,7 @@ export const LSQCalibConfigModel = algorithmClass(
     );
     if (c.tied_amax && !(sides.size === 0 || (sides.has('pre') && sides.has('post'))))
       valueError(
-        `tied_amax=True requires learnable_amax to be [] or ['pre', 'post'], got ${pyRepr(c.learnable_amax as PyValue)}`,
+        `tied_amax=True requires learnable_amax to be [] or ['pre', 'post'], got ${pyStr(c.learnable_amax as PyValue)}`,
       );
   },
 );
@@ -208,7 +252,7 @@ export const ALGORITHM_MODELS: ReadonlyMap<string, Model<AlgorithmConfig>> = new
     SVDQuantConfigModel,
     GPTQCalibConfigModel,
     NVFP4ActHeadroomCalibConfigModel,
-    LSQCalibConfigModel,
+    LSQConfigModel,
   ].map((m) => [String(m.fields.method!.default!()), m]),
 );
 

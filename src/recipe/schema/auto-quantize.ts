@@ -56,6 +56,8 @@ export const AutoQuantizeModuleSearchSpaceModel = defineModel<AutoQuantizeModule
   fields: {
     module_name_patterns: {
       type: LayerPatternListSchema,
+      // Defaults to [] and validates it, so a missing list gets the at-least-one message.
+      default: () => [],
       after: nonEmpty('module_search_spaces requires at least 1 module_name_pattern'),
     },
     candidate_formats: {

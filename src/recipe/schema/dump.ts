@@ -28,7 +28,8 @@ function dumpObject(obj: Record<string, unknown>, sparse: boolean): PyDict {
   const set = new Set(fieldsSetOf(obj));
   for (const name of model.fieldNames) {
     if (sparse && !set.has(name)) continue;
-    out.set(name, dumpTyped(model.fields[name]!.type, obj[name], sparse));
+    const field = model.fields[name]!;
+    out.set(name, field.serialize ? field.serialize(obj[name]) : dumpTyped(field.type, obj[name], sparse));
   }
   for (const extra of extrasOf(obj)) out.set(extra, obj[extra] as PyValue);
   return out;

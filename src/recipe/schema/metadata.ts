@@ -11,6 +11,8 @@ export const RECIPE_TYPES: readonly RecipeType[] = [
   'speculative_medusa',
 ];
 
+const DEFAULT_DESCRIPTION = 'Model optimization recipe.';
+
 export const RecipeMetadataConfigModel = defineModel<RecipeMetadataConfig>({
   name: 'RecipeMetadataConfig',
   module: 'modelopt.recipe.config',
@@ -19,11 +21,18 @@ export const RecipeMetadataConfigModel = defineModel<RecipeMetadataConfig>({
       type: z.enum(RECIPE_TYPES as [RecipeType, ...RecipeType[]]),
       description: 'Which recipe class validates the file.',
     },
-    description: { type: z.string(), default: () => 'Model optimization recipe.', description: 'Free text.' },
+    description: { type: z.string(), default: () => DEFAULT_DESCRIPTION, description: 'Free text.' },
   },
 });
 
 /** The `metadata` field of a recipe class whose type is fixed: defaults to that type. */
 export function metadataField(type: RecipeType) {
-  return { type: RecipeMetadataConfigModel.zod, default: () => new Map([['recipe_type', type]]) };
+  return {
+    type: RecipeMetadataConfigModel.zod,
+    default: () =>
+      new Map([
+        ['recipe_type', type],
+        ['description', DEFAULT_DESCRIPTION],
+      ]),
+  };
 }

@@ -28,6 +28,8 @@ export interface FieldSpec {
   /** pydantic `field_validator` (after): sees the validated value and the fields validated so far. */
   after?: (value: unknown, data: Record<string, unknown>) => unknown;
   description?: string;
+  /** pydantic `field_serializer`: how dumps write the value (both full and sparse dumps). */
+  serialize?: (value: unknown) => PyValue;
 }
 
 export interface ModelSpec<T> {

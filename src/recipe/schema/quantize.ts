@@ -16,21 +16,26 @@ const LEGACY_WARNING =
   'quant_cfg uses a deprecated legacy form (%s); write a list of {quantizer_name, cfg, enable} entries instead.';
 
 /**
- * ModelOpt builds each entry inside quant_cfg's `before` validator, so its errors carry the entry's
- * own location under `quant_cfg` (no item index: `quant_cfg.cfg`). mopt names the item in a suffix.
+ * ModelOpt builds each entry inside quant_cfg's `before` validator, so an entry's errors carry its
+ * own location under `quant_cfg` (`quant_cfg.cfg`), and the first bad item stops the list. mopt
+ * reports legacy-form entries that way (naming the item in a suffix), but keeps the item index for
+ * list-form entries and shape errors: the loader places issues in the YAML source by their path.
  */
-function itemHint(at: PyKey): string {
-  return typeof at === 'number' ? ` (quant_cfg item ${at})` : ` (quant_cfg key ${pyRepr(at)})`;
-}
-
-function itemError(message: string, at: PyKey): never {
-  throw new ValidatorError('value', message + itemHint(at));
+function itemHint(item: PyValue, at: PyKey[]): string {
+  if (at.length) return ` (quant_cfg item ${String(at[0])})`;
+  const key = isDict(item) ? ([...item.keys()][0] ?? null) : null;
+  return ` (quant_cfg key ${pyRepr(key)})`;
 }
 
 /** One legacy `pattern: value` pair as entry mappings (`default` is `*`, `nn.*` keys scope by parent class). */
-function expandLegacyPair(key: PyKey, value: PyValue, at: PyKey): PyDict[] {
+function expandLegacyPair(key: PyKey, value: PyValue, at: PyKey[]): PyDict[] {
   if (typeof key === 'string' && key.startsWith('nn.')) {
-    if (!isDict(value)) itemError(`For 'nn.*' scoped format, value must be a mapping, got ${pyRepr(value)}`, at);
+    if (!isDict(value))
+      throw new ValidatorError(
+        'value',
+        `For 'nn.*' scoped format, value must be a mapping, got ${pyRepr(value)}`,
+        [...at, key],
+      );
     return [...value].map(([name, sub]) => toEntry({ ...splitEnable(sub), name, parent: key }));
   }
   const name = key === 'default' ? '*' : key;
@@ -61,29 +66,29 @@ function toEntry(p: LegacyParts): PyDict {
 }
 
 /** The entry mappings one item stands for, and whether it used a legacy form; throws for other shapes. */
-function itemEntries(item: PyValue, at: PyKey): { entries: PyValue[]; legacy: boolean } {
+function itemEntries(item: PyValue, at: PyKey[]): { entries: PyValue[]; legacy: boolean } {
   if (isConfigObject(item) || (isDict(item) && item.has('quantizer_name')))
     return { entries: [isConfigObject(item) ? item : new Map(item as PyDict)], legacy: false };
   const keys = isDict(item) ? [...item.keys()] : [];
   const scoped = keys.some((k) => typeof k === 'string' && k.startsWith('nn.'));
   if (!isDict(item) || (keys.length !== 1 && !(keys.length > 1 && scoped)))
-    itemError(`Invalid quant_cfg entry: ${pyRepr(item)}.`, at);
+    throw new ValidatorError('value', `Invalid quant_cfg entry: ${pyRepr(item)}.`, at);
   return { entries: [...item].flatMap(([k, x]) => expandLegacyPair(k, x, at)), legacy: true };
 }
 
 /**
  * ModelOpt's normalize_quant_cfg_list: accepts the list form and every legacy form, in order, and
- * builds each entry as it goes, so the first bad item stops it. Returns QuantizerCfgEntry objects.
+ * builds each entry as it goes. Returns QuantizerCfgEntry objects.
  */
 export function normalizeQuantCfgList(v: PyValue, ctx: ValidationContext): PyValue {
-  let items: [PyValue, PyKey][];
+  let items: [PyValue, PyKey[]][];
   // One deprecation warning per list: a flat mapping's pairs are not warned about again.
   let warned = isDict(v);
   if (isDict(v)) {
     ctx.warnings.push(LEGACY_WARNING.replace('%s', 'a flat mapping of pattern to cfg'));
-    items = [...v].map(([k, x]) => [new Map([[k, x]]), k]);
+    items = [...v].map(([k, x]) => [new Map([[k, x]]), []]);
   } else if (Array.isArray(v) || v instanceof PyTuple)
-    items = (Array.isArray(v) ? v : v.items).map((x, i): [PyValue, PyKey] => [x, i]);
+    items = (Array.isArray(v) ? v : v.items).map((x, i): [PyValue, PyKey[]] => [x, [i]]);
   else
     return valueError(
       `quant_cfg must be a sequence of entries (or a legacy flat mapping), got ${pyTypeName(v)}: ${pyRepr(v)}.`,
@@ -98,8 +103,11 @@ export function normalizeQuantCfgList(v: PyValue, ctx: ValidationContext): PyVal
       warned = true;
     }
     for (const entry of entries) {
-      const r = validateModel(QuantizerCfgEntryModel, entry, [], ctx);
-      if (!r.ok) throw new NestedIssues(r.issues.map((i) => ({ ...i, message: i.message + itemHint(at) })));
+      const r = validateModel(QuantizerCfgEntryModel, entry, legacy ? [] : at, ctx);
+      if (!r.ok)
+        throw new NestedIssues(
+          legacy ? r.issues.map((i) => ({ ...i, message: i.message + itemHint(item, at) })) : r.issues,
+        );
       out.push(r.value as unknown as PyValue);
     }
   }
@@ -137,6 +145,23 @@ export const QuantizeConfigModel = defineModel<QuantizeConfig>({
     },
     effective_bits: { type: z.number().nullable(), default: () => null, after: checkEffectiveBits },
   },
+});
+
+/** CompressConfig (the `compress` mode): which weights to compress and whether GEMMs run quantized. */
+export const CompressConfigModel = defineModel<{ compress: Map<string, boolean>; quant_gemm: boolean }>({
+  name: 'CompressConfig',
+  module: 'modelopt.torch.quantization.config',
+  fields: {
+    compress: { type: z.record(z.string(), z.boolean()), default: () => new Map([['*', true]]) },
+    quant_gemm: { type: z.boolean(), default: () => true },
+  },
+});
+
+/** `_QuantizeExportConfig`: a config class without fields. */
+export const QuantizeExportConfigModel = defineModel<Record<never, never>>({
+  name: '_QuantizeExportConfig',
+  module: 'modelopt.torch.quantization.config',
+  fields: {},
 });
 
 /** ModelOpt's need_calibration: does this config need a calibration pass over data? */

@@ -1,4 +1,5 @@
 /** ModelOptPTQRecipe and the recipe class of each `metadata.recipe_type` (recipes.md §3.1, §4.7). */
+import type * as T from '../types.js';
 import type { PTQRecipe, RecipeType } from '../types.js';
 import { ModelOptAutoQuantizeRecipeModel } from './auto-quantize.js';
 import { RecipeMetadataConfigModel } from './metadata.js';
@@ -8,11 +9,29 @@ import {
   ModelOptDFlashRecipeModel,
   ModelOptEagleRecipeModel,
   ModelOptMedusaRecipeModel,
+  SPECULATIVE_SECTION_FIELDS,
 } from './speculative.js';
+
+const MODULE = 'modelopt.recipe.config';
+
+/** The base classes resolve as schema names too: a required metadata section (and the speculative sections). */
+export const ModelOptRecipeBaseModel = defineModel<{ metadata: T.RecipeMetadataConfig }>({
+  name: 'ModelOptRecipeBase',
+  module: MODULE,
+  fields: { metadata: { type: RecipeMetadataConfigModel.zod } },
+});
+
+export const ModelOptSpeculativeRecipeBaseModel = defineModel<
+  Pick<T.EagleRecipe, 'metadata' | 'model' | 'data' | 'training'>
+>({
+  name: 'ModelOptSpeculativeRecipeBase',
+  module: MODULE,
+  fields: { metadata: { type: RecipeMetadataConfigModel.zod }, ...SPECULATIVE_SECTION_FIELDS },
+});
 
 export const ModelOptPTQRecipeModel = defineModel<PTQRecipe>({
   name: 'ModelOptPTQRecipe',
-  module: 'modelopt.recipe.config',
+  module: MODULE,
   fields: {
     metadata: { type: RecipeMetadataConfigModel.zod },
     quantize: { type: QuantizeConfigModel.zod },

@@ -13,8 +13,8 @@ import { defOf, isBareDict, isIntSchema, typeLabel, unwrapOptional } from './zod
 import { QuantizerCfgEntryModel, QuantizerCfgListSchema } from './entry.js';
 import { RecipeMetadataConfigModel } from './metadata.js';
 import { modelOf, type Model } from './model.js';
-import { QuantizeConfigModel } from './quantize.js';
-import { RECIPE_MODELS } from './recipes.js';
+import { CompressConfigModel, QuantizeConfigModel, QuantizeExportConfigModel } from './quantize.js';
+import { ModelOptRecipeBaseModel, ModelOptSpeculativeRecipeBaseModel, RECIPE_MODELS } from './recipes.js';
 import * as speculative from './speculative.js';
 
 /** A zod schema seen as a loader schema context. */
@@ -126,13 +126,31 @@ function buildRegistry(): Map<string, ZodSchemaType> {
     QuantizerAttributeConfigModel,
     QuantizerCfgEntryModel,
     QuantizeConfigModel,
+    CompressConfigModel,
+    QuantizeExportConfigModel,
     RecipeMetadataConfigModel,
+    ModelOptRecipeBaseModel,
+    ModelOptSpeculativeRecipeBaseModel,
     ...Object.values(RECIPE_MODELS),
     ...modelsIn(algorithms),
     ...modelsIn(auto),
     ...modelsIn(speculative),
   ] as Model<unknown>[];
   for (const m of models) add(m.module, m.name, m.zod);
+  // modelopt.recipe.config imports these classes, so ModelOpt resolves them under that module too
+  // (the label stays the class name, as in pydantic's messages).
+  const alias = (name: string, m: Model<unknown>) =>
+    registry.set(`${RECIPE}.${name}`, new ZodSchemaType(m.zod, m.name));
+  alias('QuantizeConfig', QuantizeConfigModel as Model<unknown>);
+  for (const m of [
+    speculative.EagleConfigModel,
+    speculative.DFlashConfigModel,
+    speculative.MedusaConfigModel,
+  ])
+    alias(m.name, m as Model<unknown>);
+  alias('SpecModelArgs', speculative.ModelArgumentsModel as Model<unknown>);
+  alias('SpecDataArgs', speculative.DataArgumentsModel as Model<unknown>);
+  alias('SpecTrainingArgs', speculative.TrainingArgumentsModel as Model<unknown>);
   add(QUANT, 'QuantizerCfgListConfig', QuantizerCfgListSchema);
   add(QUANT, 'QuantizeQuantCfgType', QuantizerCfgListSchema);
   add(RECIPE, 'LayerPatternList', auto.LayerPatternListSchema);

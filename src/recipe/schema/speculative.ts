@@ -196,13 +196,15 @@ export const MedusaConfigModel = defineModel<T.MedusaConfig>({
   fields: { medusa_num_heads: int(2), medusa_num_layers: int(1) },
 });
 
+/** The model/data/training sections every speculative recipe bundles. */
+export const SPECULATIVE_SECTION_FIELDS: Record<'model' | 'data' | 'training', FieldSpec> = {
+  model: { type: ModelArgumentsModel.zod, default: () => new Map() },
+  data: { type: DataArgumentsModel.zod, default: () => new Map() },
+  training: { type: TrainingArgumentsModel.zod, default: () => new Map() },
+};
+
 function baseFields(type: RecipeType): Record<'metadata' | 'model' | 'data' | 'training', FieldSpec> {
-  return {
-    metadata: metadataField(type),
-    model: { type: ModelArgumentsModel.zod, default: () => new Map() },
-    data: { type: DataArgumentsModel.zod, default: () => new Map() },
-    training: { type: TrainingArgumentsModel.zod, default: () => new Map() },
-  };
+  return { metadata: metadataField(type), ...SPECULATIVE_SECTION_FIELDS };
 }
 
 /** Overwrites the section's `<x>_offline` flag from data.mode, as ModelOpt's recipe validator does. */

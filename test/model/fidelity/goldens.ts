@@ -17,7 +17,14 @@ const REGENERATE =
 
 export type MakeSpec =
   | { kind: 'llama2c'; dtype: 'f32' }
-  | { kind: 'synth'; arch: SynthArch; preset: string; seed: number; dtype: 'f32'; config?: Record<string, unknown> };
+  | {
+      kind: 'synth';
+      arch: SynthArch;
+      preset: string;
+      seed: number;
+      dtype: 'f32';
+      config?: Record<string, unknown>;
+    };
 
 export interface LogitsGolden {
   model: string;
@@ -32,7 +39,12 @@ export interface LogitsGolden {
     logits_f32_b64: string;
     logits_sdpa_f32_b64: string;
   };
-  greedy: { prompt: number[]; max_new_tokens: number; eos_token_id: number | number[] | null; new_ids: number[] };
+  greedy: {
+    prompt: number[];
+    max_new_tokens: number;
+    eos_token_id: number | number[] | null;
+    new_ids: number[];
+  };
 }
 
 export interface QuantizerRecord {
@@ -48,7 +60,7 @@ export interface CalibGolden {
   make: MakeSpec;
   safetensors_sha256: string;
   recipe: string;
-  calib: { input_ids: number[][] };
+  calib: { input_ids: number[][]; attention_mask: number[][] | 'all ones'; left_padding_last_row: number };
   quantizers: { total: number; enabled: Record<string, QuantizerRecord> };
 }
 
@@ -81,23 +93,70 @@ export function decodeF32(b64: string): Float32Array {
 }
 
 /** Writes the golden's input checkpoint into `outDir`; throws if it is not byte-identical to the one the oracle ran. */
-export function remakeInput(golden: { model: string; make: MakeSpec; safetensors_sha256: string }, outDir: string): string {
+export function remakeInput(
+  golden: { model: string; make: MakeSpec; safetensors_sha256: string },
+  outDir: string,
+): string {
   const m = golden.make;
   if (m.kind === 'llama2c')
-    convertLlama2c({ modelFile: STORIES_BIN, tokenizerFile: TOK512_BIN, outDir, dtype: m.dtype, overwrite: true });
+    convertLlama2c({
+      modelFile: STORIES_BIN,
+      tokenizerFile: TOK512_BIN,
+      outDir,
+      dtype: m.dtype,
+      overwrite: true,
+    });
   else {
-    synthCheckpoint({ arch: m.arch, preset: m.preset, seed: m.seed, dtype: m.dtype, outDir, overwrite: true });
+    synthCheckpoint({
+      arch: m.arch,
+      preset: m.preset,
+      seed: m.seed,
+      dtype: m.dtype,
+      outDir,
+      overwrite: true,
+    });
     // config-only variants (e.g. a short sliding window) patch config.json after writing, as make_inputs.ts does
     if (m.config) {
       const file = join(outDir, 'config.json');
-      writeFileSync(file, `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...m.config }, null, 2)}\n`);
+      writeFileSync(
+        file,
+        `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...m.config }, null, 2)}\n`,
+      );
     }
   }
-  const got = createHash('sha256').update(readFileSync(join(outDir, 'model.safetensors'))).digest('hex');
+  const got = createHash('sha256')
+    .update(readFileSync(join(outDir, 'model.safetensors')))
+    .digest('hex');
   if (got !== golden.safetensors_sha256)
     throw new Error(
       `${golden.model}: remade model.safetensors has sha256 ${got}, the golden was made from ` +
         `${golden.safetensors_sha256}; the input code changed, so the goldens must be regenerated: ${REGENERATE}`,
     );
   return outDir;
+}
+
+const bits = new Int32Array(1);
+const asFloat = new Float32Array(bits.buffer);
+function f32Bits(x: number): number {
+  asFloat[0] = x;
+  return bits[0]!;
+}
+/** Distance in float32 steps between two positive float32 values. */
+export function ulps(a: number, b: number): number {
+  return Math.abs(f32Bits(a) - f32Bits(b));
+}
+
+const made = new Map<string, string>();
+/** The golden's input remade (and hash-checked) once per process, in `<root>/<model>`. */
+export function inputDir(
+  golden: { model: string; make: MakeSpec; safetensors_sha256: string },
+  root: string,
+): string {
+  const key = `${golden.model}:${golden.safetensors_sha256}`;
+  let dir = made.get(key);
+  if (dir === undefined) {
+    dir = remakeInput(golden, join(root, golden.model));
+    made.set(key, dir);
+  }
+  return dir;
 }

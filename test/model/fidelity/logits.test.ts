@@ -10,14 +10,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ReferenceModel } from '../../../src/model/forward/index.js';
 import { scratchDir } from '../helpers.js';
-import { decodeF32, logitsGoldens, remakeInput, type LogitsGolden } from './goldens.js';
+import { decodeF32, inputDir, logitsGoldens, remakeInput, type LogitsGolden } from './goldens.js';
 
 const TOLERANCE = 1e-4;
 const scratch = scratchDir('fidelity-logits');
 after(() => scratch.cleanup());
 
 function forwardOf(g: LogitsGolden, positions: 'passed' | 'default'): Float32Array {
-  const model = ReferenceModel.open(remakeInput(g, join(scratch.dir, `${g.model}-${positions}`)));
+  const model = ReferenceModel.open(inputDir(g, scratch.dir));
   try {
     const [B, S] = g.forward.logits_shape;
     return model.forward(g.forward.input_ids.flat(), {
@@ -45,10 +45,16 @@ function maxDiff(a: Float32Array, b: Float32Array, vocab: number, keep: (t: numb
 const goldens = logitsGoldens();
 
 test('the logits goldens cover stories260K and every synthetic architecture', () => {
-  assert.deepEqual(
-    goldens.map((g) => g.model_type).sort(),
-    ['llama', 'llama', 'mistral', 'mistral', 'mixtral', 'qwen2', 'qwen3', 'qwen3_moe'],
-  );
+  assert.deepEqual(goldens.map((g) => g.model_type).sort(), [
+    'llama',
+    'llama',
+    'mistral',
+    'mistral',
+    'mixtral',
+    'qwen2',
+    'qwen3',
+    'qwen3_moe',
+  ]);
 });
 
 for (const g of goldens) {
@@ -66,3 +72,11 @@ for (const g of goldens) {
     assert.deepEqual(forwardOf(g, 'default'), got);
   });
 }
+
+test('a remade input whose sha256 differs from the golden asks for regenerated goldens', () => {
+  const g = goldens.find((x) => x.model === 'llama-tiny-f32')!;
+  assert.throws(
+    () => remakeInput({ ...g, safetensors_sha256: '0'.repeat(64) }, join(scratch.dir, 'stale')),
+    /llama-tiny-f32: remade model\.safetensors has sha256 [0-9a-f]{64}.*goldens must be regenerated: .*logits_golden\.py/,
+  );
+});

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PyValue } from '../../../src/recipe/pyvalue.js';
-import { dumpSparse, validateAlgorithm } from '../../../src/recipe/schema/index.js';
+import { dumpFull, dumpSparse, validateAlgorithm } from '../../../src/recipe/schema/index.js';
 import { fl, ok, py } from './helpers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -87,6 +87,27 @@ test('layerwise: calib_mutates_weights false only for amax-only methods', () => 
     { method: 'gptq', layerwise: { calib_mutates_weights: false } },
     "Algorithm 'gptq' mutates layer weights in-place",
   );
+  algoIssue(
+    { layerwise: { calib_mutates_weights: false } },
+    "Algorithm 'None' mutates layer weights in-place",
+  );
+});
+
+test('gptq: the injected layerwise flag counts as set, and a given LayerwiseConfig is not altered', () => {
+  assert.deepEqual(
+    dumpSparse(algo({ method: 'gptq' })),
+    py({ method: 'gptq', layerwise: { get_qdq_activations_from_prev_layer: true } }),
+  );
+  const given = ok('LayerwiseConfig', { enable: true });
+  const g = algo(
+    new Map<string, unknown>([
+      ['method', 'gptq'],
+      ['layerwise', given],
+    ]),
+  );
+  assert.equal(g.layerwise.get_qdq_activations_from_prev_layer, true);
+  assert.equal(given.get_qdq_activations_from_prev_layer, false);
+  assert.equal(g.layerwise.enable, true);
 });
 
 test('gptq reads quantized activations of the previous layer unless told otherwise', () => {
@@ -105,16 +126,22 @@ test('shared_states: only weight_global_amax.patterns with valid regexes', () =>
       .shared_states,
   );
   algoIssue(
-    { method: 'max', shared_states: { input_amax: { patterns: [] } } },
-    "unsupported state 'input_amax'",
+    { method: 'max', shared_states: { x_amax: { patterns: [] }, input_amax: { patterns: [] } } },
+    "shared_states has unsupported state(s) ['input_amax', 'x_amax']; expected keys from ['weight_global_amax'].",
+    ['shared_states'],
   );
   algoIssue(
-    { method: 'mse', shared_states: { weight_global_amax: { regex: [] } } },
-    "supports only the key 'patterns'",
+    { method: 'mse', shared_states: { weight_global_amax: { regex: [], glob: [] } } },
+    "shared_states['weight_global_amax'] has unsupported field(s) ['glob', 'regex']; expected ['patterns'].",
   );
   algoIssue(
-    { method: 'max', shared_states: { weight_global_amax: { patterns: ['(unclosed'] } } },
-    'invalid regex',
+    { method: 'max', shared_states: { weight_global_amax: { patterns: ['a', '(unclosed'] } } },
+    "shared_states['weight_global_amax']['patterns'] has an invalid regex '(unclosed': ",
+  );
+  // Python-only regex syntax (named groups, leading inline flags) is valid there, so it is here.
+  assert.ok(
+    algo({ method: 'max', shared_states: { weight_global_amax: { patterns: ['(?i)(?P<l>\\d+)\\.(?P=l)'] } } })
+      .shared_states,
   );
 });
 
@@ -127,10 +154,25 @@ test('nvfp4_act_headroom: weight_scale_algorithm defaults to max and dumps spars
       .step_size,
     0.1,
   );
-  algoIssue(
-    { method: 'nvfp4_act_headroom', weight_scale_algorithm: { method: 'gptq' } },
-    "does not match any of the expected tags: 'max', 'mse', 'local_hessian'",
+  // A plain union in ModelOpt: every member's refusal is reported.
+  const r = validateAlgorithm(
+    py({ method: 'nvfp4_act_headroom', weight_scale_algorithm: { method: 'gptq' } }),
   );
+  assert.deepEqual(r.ok ? [] : r.issues.map((i) => [i.path.join('.'), i.message]), [
+    ['weight_scale_algorithm.method', "Input should be 'max'"],
+    ['weight_scale_algorithm.method', "Input should be 'mse'"],
+    ['weight_scale_algorithm.method', "Input should be 'local_hessian'"],
+  ]);
+});
+
+test('scale algorithms dump as their method plus the fields set, even in a full dump', () => {
+  const a = algo({
+    method: 'nvfp4_act_headroom',
+    weight_scale_algorithm: { method: 'mse', step_size: fl(0.2) },
+  });
+  const full = dumpFull(a) as Map<string, PyValue>;
+  assert.deepEqual(full.get('weight_scale_algorithm'), py({ method: 'mse', step_size: fl(0.2) }));
+  assert.equal((dumpFull(algo({ method: 'lsq' })) as Map<string, PyValue>).get('scale_algorithm'), null);
 });
 
 test('lsq: learnable_amax forms and the tied_amax rule', () => {
@@ -142,6 +184,8 @@ test('lsq: learnable_amax forms and the tied_amax rule', () => {
     { method: 'lsq', tied_amax: true },
     "tied_amax=True requires learnable_amax to be [] or ['pre', 'post'], got ['post']",
   );
+  // Python's str() of the value: a bare string has no quotes.
+  algoIssue({ method: 'lsq', tied_amax: true, learnable_amax: 'post' }, "or ['pre', 'post'], got post");
   algoIssue({ method: 'lsq', learnable_amax: 'mid' }, "Input should be 'pre' or 'post'");
   assert.equal(
     algo({ method: 'lsq', scale_algorithm: { method: 'local_hessian' } }).scale_algorithm.block_size,

@@ -1,9 +1,9 @@
 /** QuantizeConfig: legacy quant_cfg forms, the algorithm field, effective_bits, need_calibration (§4.5–4.6). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dumpSparse, fieldsSetOf, needCalibration } from '../../../src/recipe/schema/index.js';
+import { dumpSparse, fieldsSetOf, needCalibration, validate } from '../../../src/recipe/schema/index.js';
 import { PyFloat, PyTuple } from '../../../src/recipe/pyvalue.js';
-import { fl, ok, py, rejects } from './helpers.js';
+import { fl, issues, ok, py, rejects, schema } from './helpers.js';
 
 const Q = 'QuantizeConfig';
 const names = (q: { quant_cfg: { quantizer_name: string }[] }) => q.quant_cfg.map((e) => e.quantizer_name);
@@ -125,7 +125,18 @@ test('quant_cfg must be a sequence or mapping', () => {
 test('legacy fallbacks swallow typos: a forgotten quantizer_name, a bare enable', () => {
   const q = ok(Q, { quant_cfg: [{ cfg: { num_bits: 8 } }] });
   assert.equal(q.quant_cfg[0].quantizer_name, 'cfg');
-  rejects(Q, { quant_cfg: [{ enable: false }] }, 'Input should match one of', ['quant_cfg', 0, 'enable']);
+  // `enable` is taken as a pattern whose cfg is False: both cfg union members refuse it.
+  const found = issues(Q, { quant_cfg: [{ enable: false }] });
+  assert.deepEqual(
+    found.map((i) => [i.path.join('.'), i.message]),
+    [
+      [
+        'quant_cfg.cfg',
+        'Input should be a valid dictionary or instance of QuantizerAttributeConfig (quant_cfg item 0)',
+      ],
+      ['quant_cfg.cfg', 'Input should be a valid list (quant_cfg item 0)'],
+    ],
+  );
 });
 
 test('algorithm: any string or mapping is kept verbatim; null and lists allowed', () => {
@@ -140,7 +151,7 @@ test('algorithm: any string or mapping is kept verbatim; null and lists allowed'
 
 test('algorithm: numbers and nested lists are rejected', () => {
   rejects(Q, { algorithm: 5 }, 'Input should be a valid string', ['algorithm']);
-  rejects(Q, { quant_cfg: [{ '*lm_head*': false }] }, 'got False', ['quant_cfg', 0, '*lm_head*']);
+  rejects(Q, { quant_cfg: [{ '*lm_head*': false }] }, 'Input should be a valid list', ['quant_cfg', 'cfg']);
   rejects(Q, { algorithm: [['max']] }, '', ['algorithm', 0]);
 });
 
@@ -232,22 +243,49 @@ test('a legacy pattern mapped to {} becomes an enable-only entry (cfg None is ex
   assert.deepEqual(fieldsSetOf(q.quant_cfg[0]), ['quantizer_name', 'cfg']);
 });
 
-test('issue paths of legacy entries point into the input as written', () => {
-  rejects(Q, { quant_cfg: [{ '*': { num_bit: 8 } }] }, "(did you mean 'num_bits'?)", [
+test('legacy entries report their errors where ModelOpt does (quant_cfg.<field>), naming the item', () => {
+  const bad = rejects(Q, { quant_cfg: [{ '*': { num_bit: 8 } }] }, "(did you mean 'num_bits'?)", [
     'quant_cfg',
-    0,
-    '*',
+    'cfg',
     'num_bit',
   ]);
-  rejects(Q, { quant_cfg: { '*w*': { axs: 0 } } }, 'Extra inputs', ['quant_cfg', '*w*', 'axs']);
+  assert.match(bad.message, /\(quant_cfg item 0\)$/);
+  const flat = rejects(Q, { quant_cfg: { '*w*': { axs: 0 } } }, 'Extra inputs', ['quant_cfg', 'cfg', 'axs']);
+  assert.match(flat.message, /\(quant_cfg key '\*w\*'\)$/);
   rejects(Q, { quant_cfg: [{ 'nn.Linear': { '*w*': { axs: 0 } } }] }, 'Extra inputs', [
     'quant_cfg',
-    0,
-    'nn.Linear',
-    '*w*',
+    'cfg',
     'axs',
   ]);
-  rejects(Q, { quant_cfg: [{ '*': { enable: 'maybe' } }] }, 'valid boolean', ['quant_cfg', 0, '*', 'enable']);
+  rejects(Q, { quant_cfg: [{ '*': { enable: 'maybe' } }] }, 'valid boolean', ['quant_cfg', 'enable']);
+});
+
+test('legacy enable: None counts as absent, like ModelOpt', () => {
+  const q = ok(Q, {
+    quant_cfg: [{ '*': { enable: null } }, { 'nn.Linear': { '*w*': { enable: null, num_bits: 4 } } }],
+  });
+  assert.deepEqual(
+    dumpSparse(q.quant_cfg),
+    py([
+      { quantizer_name: '*', cfg: null },
+      { quantizer_name: '*w*', parent_class: 'nn.Linear', cfg: { num_bits: 4 } },
+    ]),
+  );
+});
+
+test('the first bad item stops the list: later items are not reported', () => {
+  const found = issues(Q, {
+    quant_cfg: [{ quantizer_name: 'a', cfg: { num_bits: 'x', axis: 'y' } }, { quantizer_name: 'b' }, 'junk'],
+  });
+  assert.ok(found.every((i) => i.path[1] === 0));
+});
+
+test('a legacy item whose shape is wrong gives no deprecation warning', () => {
+  const warnings: string[] = [];
+  assert.equal(validate(schema(Q), py({ quant_cfg: [{ 'nn.Linear': 5 }] }), warnings).ok, false);
+  assert.deepEqual(warnings, []);
+  validate(schema(Q), py({ quant_cfg: [{ '*': { num_bit: 8 } }] }), warnings);
+  assert.equal(warnings.length, 1, 'a well-shaped legacy item warns even when its entry is invalid');
 });
 
 test('entries after an nn.* expansion keep their own input index', () => {

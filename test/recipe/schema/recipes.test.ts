@@ -86,14 +86,41 @@ test('auto_quantize: search spaces need patterns and candidates', () => {
     { module_name_patterns: ['*mlp*'] },
     'module_search_spaces requires at least 1 candidate_format',
   );
-  rejects('AutoQuantizeModuleSearchSpace', { candidate_formats: [fmt] }, 'Field required', [
-    'module_name_patterns',
-  ]);
   assert.equal(
     ok('AutoQuantizeModuleSearchSpace', { module_name_patterns: ['*mlp*'], candidate_formats: [fmt] })
       .allow_no_quant,
     true,
   );
+});
+
+test('auto_quantize: a search space without patterns gets the at-least-one message (default [])', () => {
+  rejects(
+    'AutoQuantizeModuleSearchSpace',
+    { candidate_formats: [fmt] },
+    'requires at least 1 module_name_pattern',
+    ['module_name_patterns'],
+  );
+});
+
+test('base recipe classes: metadata required; speculative sections default', () => {
+  rejects('ModelOptRecipeBase', {}, 'Field required', ['metadata']);
+  const r = ok('ModelOptSpeculativeRecipeBase', { metadata: meta('speculative_eagle') });
+  assert.equal(r.data.mode, 'online');
+  assert.equal(
+    ok(AQ, { auto_quantize: { constraints: {}, candidate_formats: [fmt] } }).metadata.description,
+    'Model optimization recipe.',
+  );
+  assert.deepEqual(
+    fieldsSetOf(ok(AQ, { auto_quantize: { constraints: {}, candidate_formats: [fmt] } }).metadata),
+    ['recipe_type', 'description'],
+  );
+});
+
+test('CompressConfig and _QuantizeExportConfig', () => {
+  const c = ok('CompressConfig', { quant_gemm: false });
+  assert.equal(c.compress.get('*'), true);
+  rejects('CompressConfig', { compress: { '*': 'maybe' } }, 'valid boolean');
+  rejects('_QuantizeExportConfig', { x: 1 }, 'Extra inputs are not permitted', ['x']);
 });
 
 test('auto_quantize: a fixed baseline must not list top-level candidates', () => {

@@ -36,7 +36,7 @@ test('the other classes of both modules are registered too', () => {
     'MaxCalibConfig',
     'GPTQCalibConfig',
     'AWQFullCalibConfig',
-    'LSQCalibConfig',
+    'LSQConfig',
   ])
     assert.ok(getSchemaByName(Q + name), name);
   for (const name of [
@@ -54,7 +54,32 @@ test('the other classes of both modules are registered too', () => {
 test('unknown or misspelled names are not resolved', () => {
   assert.equal(getSchemaByName(`${Q}QuantizerAttributeCfg`), undefined);
   assert.equal(getSchemaByName('QuantizeConfig'), undefined);
-  assert.equal(getSchemaByName(`${R}QuantizeConfig`), undefined);
+  assert.equal(getSchemaByName(`${R}QuantizeConfigs`), undefined);
+  assert.equal(getSchemaByName(`${R}SpeculativeDataConfig`), undefined);
+});
+
+test('schema names are the real module paths, including names a module imports', () => {
+  const S = 'modelopt.torch.speculative.';
+  for (const name of [
+    `${S}config.EagleConfig`,
+    `${S}config.DFlashConfig`,
+    `${S}config.MedusaConfig`,
+    `${S}plugins.hf_training_args.ModelArguments`,
+    `${S}plugins.hf_training_args.DataArguments`,
+    `${S}plugins.hf_training_args.TrainingArguments`,
+    `${Q}LSQConfig`,
+    `${Q}NVFP4ActHeadroomCalibConfig`,
+    `${Q}CompressConfig`,
+    `${Q}_SharedStatesConfig`,
+    `${Q}_QuantizeExportConfig`,
+    `${R}ModelOptRecipeBase`,
+    `${R}ModelOptSpeculativeRecipeBase`,
+  ])
+    assert.ok(getSchemaByName(name), name);
+  assert.equal(getSchemaByName(`${Q}LSQCalibConfig`), undefined);
+  assert.equal(getSchemaByName(`${R}EagleConfig`)?.label, 'EagleConfig');
+  assert.equal(getSchemaByName(`${R}SpecDataArgs`)?.label, 'DataArguments');
+  assert.ok(getSchemaByName(`${R}QuantizeConfig`)!.equals(quantizeSchema));
 });
 
 test('QuantizerCfgListConfig equals QuantizeQuantCfgType; labels are the registered names', () => {

@@ -1,0 +1,128 @@
+/**
+ * bfloat16 done on the raw 16-bit patterns: |x| ordering equals the integer order of (bits & 0x7FFF),
+ * so amax, block amax and the finite check need no float decode. Also the per-tensor FP8 lookup
+ * table: with one scale per tensor, every bf16 pattern maps to one E4M3 code.
+ */
+
+import { castE4M3Torch } from './fp8.js';
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Magnitude bits of +Inf; anything above is NaN. */
+export const BF16_INF_BITS = 0x7f80;
+
+/** The float32 value of a bf16 bit pattern (exact). */
+export function bf16BitsToNumber(bits: number): number {
+  u32[0] = (bits & 0xffff) << 16;
+  return f32[0]!;
+}
+
+/** bf16 pattern nearest to a float32 value (round to nearest even; NaN becomes 0x7FC0). */
+export function numberToBf16Bits(x: number): number {
+  f32[0] = x;
+  const b = u32[0]!;
+  if ((b & 0x7fffffff) > 0x7f800000) return 0x7fc0; // torch's canonical bf16 NaN
+  return ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** x rounded to bf16 and back (torch's float32 -> bfloat16 cast), as a number. */
+export function roundToBf16(x: number): number {
+  return bf16BitsToNumber(numberToBf16Bits(x));
+}
+
+/** Largest magnitude pattern (bits & 0x7FFF) in bits[start, end); 0 for an empty range. */
+export function bf16MaxMagnitude(bits: Uint16Array, start = 0, end = bits.length): number {
+  let m = 0;
+  for (let i = start; i < end; i++) {
+    const a = bits[i]! & 0x7fff;
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/**
+ * max |x| of bits[start, end) as reduceAmax computes it on the decoded floats: NaN if any NaN,
+ * else the exact magnitude (a NaN pattern outranks Inf as an integer, so NaN wins like torch.amax).
+ */
+export function bf16Amax(bits: Uint16Array, start = 0, end = bits.length): number {
+  const m = bf16MaxMagnitude(bits, start, end);
+  return m > BF16_INF_BITS ? NaN : bf16BitsToNumber(m);
+}
+
+/** Index of the first Inf/NaN pattern, or -1 (same answer as scanning the decoded floats). */
+export function bf16FirstNonFinite(bits: Uint16Array): number {
+  // one pass of integer max, then a second scan only when something is non-finite
+  if (bf16MaxMagnitude(bits) < BF16_INF_BITS) return -1;
+  for (let i = 0; i < bits.length; i++) if ((bits[i]! & 0x7fff) >= BF16_INF_BITS) return i;
+  return -1;
+}
+
+/**
+ * amax of every last-axis block (rows x cols, `size` wide, a partial last block allowed) into `out`
+ * (rows * ceil(cols/size) entries), matching reduceAmax(decoded, shape, {block}).
+ */
+export function bf16BlockAmax(
+  bits: Uint16Array,
+  rows: number,
+  cols: number,
+  size: number,
+  out: Float32Array,
+): Float32Array {
+  if (out.length < rows * Math.ceil(cols / size)) throw new RangeError('bf16BlockAmax: output too small');
+  for (let r = 0, k = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c0 = 0; c0 < cols; c0 += size, k++) {
+      const end = base + Math.min(c0 + size, cols);
+      let m = 0;
+      for (let i = base + c0; i < end; i++) {
+        const a = bits[i]! & 0x7fff;
+        if (a > m) m = a;
+      }
+      out[k] = m > BF16_INF_BITS ? NaN : bf16BitsToNumber(m);
+    }
+  }
+  return out;
+}
+
+/** amax of every run of `run` consecutive elements (per-channel rows) into `out`. */
+export function bf16RunAmax(bits: Uint16Array, run: number, out: Float32Array): Float32Array {
+  for (let k = 0, i = 0; i < bits.length; k++, i += run) out[k] = bf16Amax(bits, i, i + run);
+  return out;
+}
+
+/** bits[start, start+n) decoded into dst[0, n) (dst may be a reused scratch buffer). */
+export function bf16DecodeInto(bits: Uint16Array, start: number, n: number, dst: Float32Array): void {
+  const out = new Uint32Array(dst.buffer, dst.byteOffset, n);
+  for (let i = 0; i < n; i++) out[i] = bits[start + i]! << 16;
+}
+
+/** The whole tensor decoded to a fresh float32 array. */
+export function bf16Decode(bits: Uint16Array): Float32Array {
+  const w = new Float32Array(bits.length);
+  bf16DecodeInto(bits, 0, bits.length, w);
+  return w;
+}
+
+/**
+ * How the FP8 cast sees W / weight_scale: 'f32' keeps the float32 quotient (our realQuant);
+ * 'bf16-intermediate' rounds it to bf16 first, as torch does for a bf16 weight divided by a 0-d
+ * float32 scale (the quotient tensor stays bf16).
+ */
+export type Fp8DivideMode = 'f32' | 'bf16-intermediate';
+
+/** The E4M3 code of every bf16 pattern under one per-tensor scale `ws` (65 536 entries). */
+export function fp8CodeTableBf16(ws: number, mode: Fp8DivideMode = 'f32', out = new Uint8Array(65536)): Uint8Array {
+  for (let b = 0; b < 65536; b++) {
+    const q = Math.fround(bf16BitsToNumber(b) / ws);
+    out[b] = castE4M3Torch(mode === 'f32' ? q : roundToBf16(q));
+  }
+  return out;
+}
+
+/** codes[i] = table[bits[i]] for the whole tensor. */
+export function applyByteTable(bits: Uint16Array, table: Uint8Array, codes: Uint8Array): Uint8Array {
+  const n = bits.length;
+  for (let i = 0; i < n; i++) codes[i] = table[bits[i]!]!;
+  return codes;
+}

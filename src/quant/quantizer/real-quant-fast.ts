@@ -1,0 +1,232 @@
+/**
+ * Fast real quantization for export: the same results as realQuant (the plain reference beside it),
+ * bit for bit, from float32 weights or straight from bf16 bits. Fused loops, no per-element group
+ * index, scales per run of a row, nibbles packed as they are made; bf16 sources are decoded a
+ * chunk of rows at a time, and per-tensor FP8 of bf16 is one 64K-entry table lookup per element.
+ * Layouts without a fast loop (2-D tiles, odd axis sets, MXFP8, W4A8 lists) use realQuant.
+ */
+
+import { MoptError } from '../../errors.js';
+import type { QuantizerAttributeConfig } from '../../recipe/types.js';
+import {
+  applyByteTable,
+  bf16Amax,
+  bf16Decode,
+  fp8CodeTableBf16,
+  type Fp8DivideMode,
+} from '../formats/bf16-bits.js';
+import { decodeE4M3 } from '../formats/fp8.js';
+import { encodeE8M0, mxExportExponent } from '../formats/e8m0.js';
+import { nvfp4ExportScaleDynamic, nvfp4ExportScaleStatic, nvfp4GlobalScale } from '../formats/nvfp4.js';
+import { checkShape } from './amax.js';
+import { exportAmax, exportAmaxShape } from './export-amax.js';
+import { resolveAmax, scalarAmax, type AmaxInput } from './fake-quant.js';
+import { fp8EncodeRange, intEncodeRange, mxfp4PackRange, nvfp4PackRange } from './pack-kernels.js';
+import { realQuant, type RealQuantOptions, type RealQuantResult } from './real-quant.js';
+import { bf16Source, f32Source, forEachRow, groupAmax, rowGroups, type RowGroups, type RowSource } from './row-source.js';
+import { quantSpec, type QuantSpec } from './spec.js';
+import { fp8ReferenceBf16 } from './real-quant-bf16-reference.js';
+
+type Cfg = QuantizerAttributeConfig | QuantizerAttributeConfig[];
+type Amax = AmaxInput | Array<AmaxInput | undefined>;
+
+/** Per-tensor FP8 of at least this many bf16 elements builds the 64K code table. */
+const TABLE_MIN_ELEMENTS = 1 << 17;
+
+export interface FastQuantOptions extends RealQuantOptions {
+  /** bf16 sources, FP8 only: how W / ws is rounded before the E4M3 cast (default 'f32'). */
+  fp8Divide?: Fp8DivideMode;
+}
+
+function exportError(message: string): MoptError {
+  return new MoptError('QUANT_EXPORT', message);
+}
+
+const EMPTY = new Float32Array(0);
+
+/** resolveAmax without the tensor: stored or constant amax as given, else the source's own reduce. */
+function resolve(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax?: AmaxInput): Float32Array {
+  if (spec.constantAmax === null && (spec.dynamic || amax === undefined)) return groupAmax(src, rg);
+  return resolveAmax(EMPTY, shape, spec, amax); // never reads x on these branches
+}
+
+/** realQuant(w, ...) with fused loops; identical output. */
+export function realQuantFast(w: Float32Array, shape: readonly number[], cfg: Cfg, amax?: Amax, opts: RealQuantOptions = {}): RealQuantResult {
+  checkShape(w, shape, 'weight');
+  return run(f32Source(w, shape), shape, cfg, amax, opts) ?? realQuant(w, shape, cfg, amax, opts);
+}
+
+/**
+ * realQuant(bf16 decoded to float32, ...) computed from the bf16 bits, never holding a float32 copy
+ * on the fast layouts. fp8Divide 'bf16-intermediate' rounds FP8 quotients to bf16 (ModelOpt's
+ * bf16 export) and exists only here.
+ */
+export function realQuantBf16(bits: Uint16Array, shape: readonly number[], cfg: Cfg, amax?: Amax, opts: FastQuantOptions = {}): RealQuantResult {
+  checkShape(bits, shape, 'weight');
+  const mode = opts.fp8Divide ?? 'f32';
+  if (!Array.isArray(cfg) && cfg.enable) {
+    const spec = quantSpec(cfg, shape);
+    if (spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && (mode !== 'f32' || bits.length >= TABLE_MIN_ELEMENTS))
+      return fp8TensorBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
+    if (mode !== 'f32' && spec.format.kind === 'fp8') return fp8ReferenceBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
+  }
+  return run(bf16Source(bits, shape), shape, cfg, amax, opts) ?? realQuant(bf16Decode(bits), shape, cfg, amax, opts);
+}
+
+function fp8TensorBf16(bits: Uint16Array, shape: readonly number[], spec: QuantSpec, amax: AmaxInput | undefined, mode: Fp8DivideMode): RealQuantResult {
+  const a =
+    spec.constantAmax === null && (spec.dynamic || amax === undefined)
+      ? Float32Array.of(bf16Amax(bits))
+      : resolveAmax(EMPTY, shape, spec, amax);
+  const ws = Float32Array.of(Math.fround(a[0]! / 448));
+  const codes = applyByteTable(bits, fp8CodeTableBf16(ws[0]!, mode), new Uint8Array(bits.length));
+  return {
+    weight: { dtype: 'F8_E4M3', shape: [...shape], data: codes },
+    weight_scale: { dtype: 'F32', shape: [], data: ws },
+  };
+}
+
+/** The fast layouts; null means "use realQuant" (errors are then realQuant's own). */
+function run(src: RowSource, shape: readonly number[], cfg: Cfg, amax: Amax | undefined, opts: RealQuantOptions): RealQuantResult | null {
+  if (Array.isArray(cfg) || !cfg.enable || shape.length === 0) return null;
+  const spec = quantSpec(cfg, shape);
+  const rg = rowGroups(spec.granularity, shape);
+  if (rg === null) return null;
+  const f = spec.format;
+  const a1 = amax as AmaxInput | undefined;
+  if (f.kind === 'fp8') return fp8(src, shape, spec, rg, a1);
+  if (f.kind === 'int') {
+    if (f.bits !== 8 && f.bits !== 4) return null;
+    if (f.bits === 4 && (shape.length < 2 || shape[shape.length - 2]! % 2 !== 0)) return null;
+    return int(src, shape, spec, rg, a1);
+  }
+  if (f.kind === 'nvfp4') {
+    if (f.blockSize % 2 !== 0 || src.cols % f.blockSize !== 0) return null;
+    return nvfp4(src, shape, spec, rg, a1, opts);
+  }
+  if (f.element === 'E2M1' && f.blockSize % 2 === 0 && src.cols % f.blockSize === 0) return mxfp4(src, shape, f.blockSize);
+  return null;
+}
+
+function fp8(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax?: AmaxInput): RealQuantResult {
+  const a = resolve(src, shape, spec, rg, amax);
+  const ws = new Float32Array(a.length);
+  for (let k = 0; k < a.length; k++) ws[k] = Math.fround(a[k]! / 448);
+  const { cols } = src;
+  const codes = new Uint8Array(src.rows * cols);
+  forEachRow(src, (r, xOff) => {
+    const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
+    for (let j = 0, c0 = 0; c0 < cols; j++, c0 += rg.runSize) {
+      const len = Math.min(rg.runSize, cols - c0);
+      fp8EncodeRange(src.x, xOff + c0, len, ws[g0 + j]!, codes, r * cols + c0);
+    }
+  });
+  return {
+    weight: { dtype: 'F8_E4M3', shape: [...shape], data: codes },
+    weight_scale: { dtype: 'F32', shape: spec.granularity.kind === 'tensor' ? [] : exportAmaxShape(spec, shape), data: ws },
+  };
+}
+
+function int(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax?: AmaxInput): RealQuantResult {
+  const f = spec.format;
+  if (f.kind !== 'int') throw exportError('internal: not an INT spec');
+  const ea = exportAmax(resolve(src, shape, spec, rg, amax), spec, shape);
+  const ws = new Float32Array(ea.data.length);
+  for (let k = 0; k < ws.length; k++) ws[k] = Math.fround(ea.data[k]! / f.bounds.maxBound);
+  const { cols, rows } = src;
+  const { minBound: lo, maxBound: hi } = f.bounds;
+  const scale = { dtype: 'F32' as const, shape: spec.granularity.kind === 'tensor' ? [] : ea.shape, data: ws };
+  const rowCodes = (r: number, xOff: number, out: Int8Array, oStart: number): void => {
+    const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
+    for (let j = 0, c0 = 0; c0 < cols; j++, c0 += rg.runSize)
+      intEncodeRange(src.x, xOff + c0, Math.min(rg.runSize, cols - c0), ws[g0 + j]!, lo, hi, out, oStart + c0);
+  };
+  if (f.bits === 8) {
+    const codes = new Int8Array(rows * cols);
+    forEachRow(src, (r, xOff) => rowCodes(r, xOff, codes, r * cols));
+    return { weight: { dtype: 'I8', shape: [...shape], data: codes }, weight_scale: scale };
+  }
+  // INT4: two's-complement nibbles of rows 2p (low) and 2p+1 (high) share one byte per column
+  const pair = new Int8Array(2 * cols);
+  const packed = new Uint8Array((rows * cols) / 2);
+  forEachRow(src, (r, xOff) => {
+    rowCodes(r, xOff, pair, (r & 1) * cols);
+    if ((r & 1) === 0) return;
+    const dst = ((r - 1) / 2) * cols;
+    for (let c = 0; c < cols; c++) packed[dst + c] = (pair[c]! & 0xf) | ((pair[cols + c]! & 0xf) << 4);
+  });
+  const outShape = [...shape];
+  outShape[outShape.length - 2] = shape[shape.length - 2]! / 2;
+  return { weight: { dtype: 'U8', shape: outShape, data: packed }, weight_scale: scale };
+}
+
+function maxIgnoringNaN(a: Float32Array): number {
+  let g = 0;
+  for (const v of a) if (v > g) g = v;
+  return g;
+}
+
+function nvfp4(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax: AmaxInput | undefined, opts: RealQuantOptions): RealQuantResult {
+  const f = spec.format;
+  if (f.kind !== 'nvfp4') throw exportError('internal: not an NVFP4 spec');
+  const { rows, cols } = src;
+  const bs = f.blockSize;
+  const blockMax = groupAmax(src, rg);
+  const scales = new Uint8Array(blockMax.length);
+  let ws2: number;
+  if (f.dynamic) {
+    let wAmax = spec.constantAmax;
+    if (wAmax === null) {
+      if (amax !== undefined) wAmax = scalarAmax(amax);
+      else {
+        wAmax = 0; // the tensor max is the NaN-propagating max of the block maxima
+        for (const v of blockMax) if (v > wAmax || v !== v) wAmax = v;
+      }
+    }
+    ws2 = Math.fround(wAmax / (opts.scale2Divisor ?? 2688));
+    for (let b = 0; b < scales.length; b++) scales[b] = nvfp4ExportScaleDynamic(blockMax[b]!, ws2);
+  } else {
+    const bAmax = spec.constantAmax === null && amax === undefined ? blockMax : resolveAmax(EMPTY, shape, spec, amax);
+    const g = opts.globalAmax ?? maxIgnoringNaN(bAmax);
+    const norm = f.fourOverSix ? 256 : 448;
+    ws2 = nvfp4GlobalScale(g, norm);
+    for (let b = 0; b < scales.length; b++) scales[b] = nvfp4ExportScaleStatic(bAmax[b]!, g, norm);
+  }
+  const denoms = new Float32Array(256);
+  for (let s = 0; s < 256; s++) denoms[s] = Math.fround(decodeE4M3(s) * ws2);
+  const perRow = cols / bs;
+  const packed = new Uint8Array((rows * cols) / 2);
+  forEachRow(src, (r, xOff) => {
+    for (let j = 0; j < perRow; j++)
+      nvfp4PackRange(src.x, xOff + j * bs, bs, denoms[scales[r * perRow + j]!]!, packed, (r * cols + j * bs) / 2);
+  });
+  const lead = shape.slice(0, -1);
+  return {
+    weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },
+    weight_scale: { dtype: 'F8_E4M3', shape: [...lead, perRow], data: scales },
+    weight_scale_2: { dtype: 'F32', shape: [], data: Float32Array.of(ws2) },
+  };
+}
+
+function mxfp4(src: RowSource, shape: readonly number[], bs: number): RealQuantResult {
+  const { rows, cols } = src;
+  const perRow = cols / bs;
+  const blockMax = groupAmax(src, { perRow, runSize: bs, rowsPerGroup: 1, count: rows * perRow });
+  const scales = new Uint8Array(blockMax.length);
+  const unscale = new Float64Array(blockMax.length);
+  for (let b = 0; b < scales.length; b++) {
+    const e = mxExportExponent(blockMax[b]!, 6);
+    scales[b] = encodeE8M0(e);
+    unscale[b] = 2 ** e;
+  }
+  const packed = new Uint8Array((rows * cols) / 2);
+  forEachRow(src, (r, xOff) => {
+    for (let j = 0; j < perRow; j++)
+      mxfp4PackRange(src.x, xOff + j * bs, bs, unscale[r * perRow + j]!, packed, (r * cols + j * bs) / 2);
+  });
+  const lead = shape.slice(0, -1);
+  return {
+    weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },
+    weight_scale: { dtype: 'U8', shape: [...lead, perRow], data: scales },
+  };
+}
