@@ -26,11 +26,15 @@ export interface ActivationStats {
 /** `model.layers.3.mlp.experts.5.gate_proj.input_quantizer` → [`model.layers.3.mlp.experts.5`, `gate_proj`]. */
 const EXPERT_POINT = /^(.*\.experts\.\d+)\.([^.]+)\.input_quantizer$/;
 
-/** The fused (transformers >= 5) quantizer a per-expert forward point feeds, if the plan names one. */
-function fusedName(point: string): string | null {
-  const m = /^(.*\.experts)\.\d+\.(gate_proj|up_proj|down_proj)\.input_quantizer$/.exec(point);
-  if (!m) return null;
-  return `${m[1]}.${m[2] === 'down_proj' ? 'down_proj' : 'gate_up_proj'}_input_quantizer`;
+/**
+ * The fused (transformers >= 5) quantizers a per-expert forward point may feed: one shared input quantizer for
+ * gate+up and one for down per layer; transformers 5 also moves Mixtral's `block_sparse_moe` to `mlp`.
+ */
+function fusedNames(point: string): string[] {
+  const m = /^(model\.layers\.\d+)\.(block_sparse_moe|mlp)\.experts\.\d+\.(\w+)\.input_quantizer$/.exec(point);
+  if (!m) return [];
+  const q = m[3] === 'down_proj' || m[3] === 'w2' ? 'down_proj' : 'gate_up_proj';
+  return [`${m[1]}.${m[2]}.experts.${q}_input_quantizer`, `${m[1]}.mlp.experts.${q}_input_quantizer`];
 }
 
 export class ActivationStatsObserver implements ReducingObserver {
@@ -52,8 +56,7 @@ export class ActivationStatsObserver implements ReducingObserver {
   private targetOf(point: string): string | null {
     let t = this.route.get(point);
     if (t === undefined) {
-      t = this.targets.has(point) ? point : fusedName(point);
-      if (t !== null && !this.targets.has(t)) t = null;
+      t = this.targets.has(point) ? point : (fusedNames(point).find((n) => this.targets.has(n)) ?? null);
       this.route.set(point, t);
     }
     return t;

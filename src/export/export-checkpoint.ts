@@ -25,15 +25,10 @@ import { prepareExport, type PreparedExport } from './prepare.js';
 import { configJsonQuantization, hasQuantization, type HfQuantConfig } from './quant-config.js';
 import { pyJsonDumps } from './py-json.js';
 import { quantizeGroup } from './quantize-group.js';
-import { fileOrder, writeExportShards } from './safetensors-order.js';
+import { writeExportShards } from './safetensors-order.js';
 
 /** save_pretrained(max_shard_size="10GB") as ModelOpt's export calls it. */
 export const EXPORT_MAX_SHARD_BYTES = 10_000_000_000;
-/**
- * Quantized outputs kept for later in the file (a group yields scales, written first, and packed
- * weights, written last); anything beyond this is dropped and recomputed when its turn comes.
- */
-export const PENDING_BUDGET_BYTES = 256 * 1024 * 1024;
 
 export interface ExportProgress {
   done: number;
@@ -50,8 +45,6 @@ export interface ExportOptions {
   force?: boolean;
   maxShardBytes?: number;
   onProgress?: (p: ExportProgress) => void;
-  /** Bytes of quantized outputs kept for later in the file (default 256 MiB); the rest are recomputed. */
-  pendingBudgetBytes?: number;
   /** Called before each tensor's bytes reach the writer; a throw (e.g. a simulated ENOSPC) aborts the export. */
   writeHook?: (tensor: string, bytes: Uint8Array) => void;
 }
@@ -155,11 +148,8 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
     const dtype = exportDtype(ck.config);
     const { specs, owner, sources } = outputSpecs(ck, prepared, dtype);
     const kvByName = new Map([...prepared.exportPlan.kvScales.values()].map((k) => [k.spec.name, k.value]));
-    const maxShardBytes = options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES;
-    const position = new Map(fileOrder(specs, maxShardBytes).map((s, i) => [s.name, i]));
+    // a group's other outputs wait here for their turn (tensors are produced in source order)
     const pending = new Map<string, Uint8Array>();
-    let pendingBytes = 0;
-    const budget = options.pendingBudgetBytes ?? PENDING_BUDGET_BYTES;
     const total = sources.length;
     const totalBytes = sources.reduce((a, n) => a + ck.tensor(n).byteLength, 0);
     let done = 0;
@@ -169,31 +159,17 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
       bytesRead += ck.tensor(source).byteLength;
       options.onProgress?.({ done, total, bytesRead, totalBytes, elapsedMs: performance.now() - t0 });
     };
-    const quantized = (spec: TensorSpec, m: ModuleExport): Uint8Array => {
-      const kept = pending.get(spec.name);
-      if (kept) {
-        pending.delete(spec.name);
-        pendingBytes -= kept.byteLength;
-        return kept;
-      }
-      const cursor = position.get(spec.name)!;
-      const members = prepared.exportPlan.groups.get(m.group)!;
-      let bytes: Uint8Array | undefined;
-      const read = (n: string): Float32Array => readWeight(ck, n, dtype);
-      for (const [k, v] of quantizeGroup(members, read, prepared.calibration, dtype)) {
-        if (k === spec.name) bytes = v;
-        else if (position.get(k)! > cursor && !pending.has(k) && pendingBytes + v.byteLength <= budget) {
-          pending.set(k, v);
-          pendingBytes += v.byteLength;
-        }
-      }
-      return bytes!;
-    };
     const produce = (spec: TensorSpec): Uint8Array => {
+      let bytes = pending.get(spec.name);
       const m = owner.get(spec.name);
-      let bytes: Uint8Array;
-      if (m) bytes = quantized(spec, m);
-      else if (kvByName.has(spec.name))
+      if (bytes) pending.delete(spec.name);
+      else if (m) {
+        const members = prepared.exportPlan.groups.get(m.group)!;
+        const read = (n: string): Float32Array => readWeight(ck, n, dtype);
+        for (const [k, v] of quantizeGroup(members, read, prepared.calibration, dtype)) pending.set(k, v);
+        bytes = pending.get(spec.name)!;
+        pending.delete(spec.name);
+      } else if (kvByName.has(spec.name))
         bytes = new Uint8Array(Float32Array.of(kvByName.get(spec.name)!).buffer);
       else {
         bytes = plainTensor(ck, spec.name, dtype);
@@ -204,7 +180,12 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
       return bytes;
     };
     staged = stageExportDir(options.exportPath);
-    const written = writeExportShards(staged.dir, specs, produce, maxShardBytes);
+    const written = writeExportShards(
+      staged.dir,
+      specs,
+      produce,
+      options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES,
+    );
     const hf = prepared.exportPlan.hfQuantConfig;
     const config = sortKeysDeep(ck.config) as Record<string, unknown>;
     if (hasQuantization(hf)) {

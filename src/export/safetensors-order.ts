@@ -3,16 +3,17 @@
  * each), then the safetensors library writes every file ordered by dtype (its enum order, highest
  * first: F32, BF16, F8_E4M3, U8, ...) and then by name. mopt writes the same layout.
  */
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoptError } from '../errors.js';
+import { MAX_IO_BYTES } from '../model/safetensors.js';
 import {
+  encodeHeader,
   INDEX_FILE,
   planShards,
   shardFileName,
   tensorByteLength,
   writeJsonFile,
-  writeSafetensors,
-  type TensorBytes,
   type TensorSpec,
   type WrittenCheckpoint,
 } from '../model/safetensors-writer.js';
@@ -58,22 +59,69 @@ export function safetensorsOrder(specs: readonly TensorSpec[]): TensorSpec[] {
   return [...specs].sort((a, b) => dtypeRank(b) - dtypeRank(a) || byteCmp(a.name, b.name));
 }
 
+/** pwrite of a whole buffer, in pieces no larger than one I/O call takes. */
+function writeAt(fd: number, bytes: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < bytes.byteLength) {
+    const n = Math.min(bytes.byteLength - done, MAX_IO_BYTES);
+    done += writeSync(fd, bytes, done, n, position + done);
+  }
+}
+
+/**
+ * One safetensors file whose header lists `specs` in safetensors order while `produce` is called in
+ * the given order (each tensor lands at its offset), so a fused group is quantized once and written
+ * whole. Written to `<file>.partial` and renamed on success.
+ */
+function writeShard(file: string, specs: TensorSpec[], produce: (spec: TensorSpec) => Uint8Array): void {
+  const sorted = safetensorsOrder(specs);
+  const header = encodeHeader(sorted);
+  const offsets = new Map<string, number>();
+  let at = header.byteLength;
+  for (const spec of sorted) {
+    offsets.set(spec.name, at);
+    at += tensorByteLength(spec);
+  }
+  const tmp = `${file}.partial`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeAt(fd, header, 0);
+    for (const spec of specs) {
+      const bytes = produce(spec);
+      if (bytes.byteLength !== tensorByteLength(spec)) {
+        throw new MoptError(
+          'writer-size',
+          `${file}: tensor "${spec.name}" (${spec.dtype} [${spec.shape.join(', ')}]) needs ${tensorByteLength(spec)} bytes, got ${bytes.byteLength}`,
+          { exitCode: 1 },
+        );
+      }
+      writeAt(fd, bytes, offsets.get(spec.name)!);
+    }
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+}
+
 /**
  * Shards `specs` (given in state-dict order) as save_pretrained does and writes each shard in
- * safetensors order; `produce` is called once per tensor in file order.
+ * safetensors order; `produce` is called once per tensor, in the given order.
  */
 export function writeExportShards(
   dir: string,
   specs: TensorSpec[],
-  produce: (spec: TensorSpec) => TensorBytes,
+  produce: (spec: TensorSpec) => Uint8Array,
   maxShardBytes: number,
 ): WrittenCheckpoint {
-  const shards = planShards(specs, maxShardBytes).map(safetensorsOrder);
+  const shards = planShards(specs, maxShardBytes);
   const names =
     shards.length === 1 ? ['model.safetensors'] : shards.map((_, i) => shardFileName(i, shards.length));
   const weightMap: Record<string, string> = {};
   shards.forEach((shard, i) => {
-    writeSafetensors(join(dir, names[i]!), shard, (spec) => produce(spec));
+    writeShard(join(dir, names[i]!), shard, produce);
     for (const spec of shard) weightMap[spec.name] = names[i]!;
   });
   const totalBytes = specs.reduce((sum, s) => sum + tensorByteLength(s), 0);
@@ -83,9 +131,4 @@ export function writeExportShards(
   );
   writeJsonFile(join(dir, INDEX_FILE), { metadata: { total_size: totalBytes }, weight_map: sortedMap });
   return { files: names, indexFile: INDEX_FILE, totalBytes };
-}
-
-/** The order in which `writeExportShards` asks for tensors (to know which produced bytes are still needed). */
-export function fileOrder(specs: TensorSpec[], maxShardBytes: number): TensorSpec[] {
-  return planShards(specs, maxShardBytes).flatMap(safetensorsOrder);
 }

@@ -1,20 +1,19 @@
 /**
  * How mopt lays out exported files like ModelOpt + safetensors + Python's json: tensor order inside a
- * file and across shards, Python-style JSON text, the bf16 double rounding of FP8 per-tensor
- * weights, and that recomputing dropped outputs (a tiny keep budget) changes no byte.
+ * file and across shards (tensors are produced in state-dict order and land at their offsets),
+ * Python-style JSON text, and the bf16 double rounding of FP8 per-tensor weights.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fp8PerTensorCodes } from '../../src/export/fp8-cast.js';
-import { exportCheckpoint, loadQuantizeInput } from '../../src/export/index.js';
+import { MoptError } from '../../src/errors.js';
 import { pyJsonDumps } from '../../src/export/py-json.js';
 import { safetensorsOrder, writeExportShards } from '../../src/export/safetensors-order.js';
 import type { TensorSpec } from '../../src/model/safetensors-writer.js';
-import { synthCheckpoint } from '../../src/model/synth.js';
 import { castE4M3Torch } from '../../src/quant/formats/fp8.js';
-import { hashDir, readJson, scratch } from './helpers.js';
+import { readJson, scratch } from './helpers.js';
 
 let work: { dir: string; cleanup: () => void };
 before(() => {
@@ -28,10 +27,22 @@ const spec = (name: string, dtype: TensorSpec['dtype'], shape: number[] = [2]): 
   shape,
 });
 
-function headerNames(file: string): string[] {
+function header(file: string): { n: number; h: Record<string, { data_offsets: [number, number] }> } {
   const b = readFileSync(file);
   const n = Number(b.readBigUInt64LE(0));
-  return Object.keys(JSON.parse(b.subarray(8, 8 + n).toString('utf8')) as object).slice(1);
+  return {
+    n,
+    h: JSON.parse(b.subarray(8, 8 + n).toString('utf8')) as Record<
+      string,
+      { data_offsets: [number, number] }
+    >,
+  };
+}
+const headerNames = (file: string): string[] => Object.keys(header(file).h).slice(1);
+function tensorBytes(file: string, name: string): Uint8Array {
+  const { n, h } = header(file);
+  const [a, b] = h[name]!.data_offsets;
+  return new Uint8Array(readFileSync(file).subarray(8 + n + a, 8 + n + b));
 }
 
 describe('safetensors tensor order', () => {
@@ -52,7 +63,7 @@ describe('safetensors tensor order', () => {
     );
   });
 
-  it('fills shards in the given order, sorts inside each shard and writes a sorted weight map', () => {
+  it('fills shards in the given order, writes each tensor at its sorted offset and a sorted weight map', () => {
     const dir = join(work.dir, 'shards');
     mkdirSync(dir);
     const specs = [
@@ -61,21 +72,37 @@ describe('safetensors tensor order', () => {
       spec('n.b', 'U8', [8]),
       spec('n.a', 'F32', [2]),
     ];
+    const bytesOf = (name: string): Uint8Array =>
+      new Uint8Array(8).fill(name.charCodeAt(0) + name.charCodeAt(2));
     const asked: string[] = [];
     const written = writeExportShards(
       dir,
       specs,
       (s) => {
         asked.push(s.name);
-        return new Uint8Array(8);
+        return bytesOf(s.name);
       },
       16,
     );
     assert.deepEqual(written.files, ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']);
+    assert.deepEqual(asked, ['m.b', 'm.a', 'n.b', 'n.a']);
     assert.deepEqual(headerNames(join(dir, written.files[0]!)), ['m.a', 'm.b']);
-    assert.deepEqual(asked, ['m.a', 'm.b', 'n.a', 'n.b']);
+    for (const [i, file] of written.files.entries()) {
+      for (const s of specs.slice(2 * i, 2 * i + 2))
+        assert.deepEqual(tensorBytes(join(dir, file), s.name), bytesOf(s.name), s.name);
+    }
     const index = readJson(join(dir, written.indexFile!)) as { weight_map: Record<string, string> };
     assert.deepEqual(Object.keys(index.weight_map), ['m.a', 'm.b', 'n.a', 'n.b']);
+  });
+
+  it('refuses a produced tensor of the wrong size and leaves no partial file', () => {
+    const dir = join(work.dir, 'short');
+    mkdirSync(dir);
+    assert.throws(
+      () => writeExportShards(dir, [spec('a', 'F32', [2])], () => new Uint8Array(4), 100),
+      (e: unknown) => e instanceof MoptError && /"a" \(F32 \[2\]\) needs 8 bytes, got 4/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(dir), []);
   });
 });
 
@@ -109,23 +136,5 @@ describe('FP8 per-tensor bytes of a bf16 weight', () => {
   });
   it('rounds through fp16 for an fp16 model (1.0655 is kept: fp16 has 10 mantissa bits)', () => {
     assert.deepEqual([...fp8PerTensorCodes(Float32Array.of(1), ws, 'F16', new Uint8Array(1))], [0x39]);
-  });
-});
-
-describe('outputs dropped from the keep budget are recomputed', () => {
-  it('gives the same files with a zero budget as with the default one', () => {
-    const model = join(work.dir, 'qwen3');
-    synthCheckpoint({ arch: 'qwen3', preset: 'tiny', outDir: model, seed: 3 });
-    for (const recipe of [
-      'general/ptq/nvfp4_weight_only-kv_fp8_cast',
-      'configs/ptq/presets/model/fp8_2d_blockwise_weight_only',
-    ]) {
-      const quantize = loadQuantizeInput(recipe).quantize;
-      const a = join(work.dir, `a-${readdirSync(work.dir).length}`);
-      const b = join(work.dir, `b-${readdirSync(work.dir).length}`);
-      exportCheckpoint({ modelDir: model, quantize, exportPath: a });
-      exportCheckpoint({ modelDir: model, quantize, exportPath: b, pendingBudgetBytes: 0 });
-      assert.equal(hashDir(a), hashDir(b), recipe);
-    }
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Compares one mopt export folder with a quant golden of the real ModelOpt export: hf_quant_config.json
- * (parsed and exact text), config.json["quantization_config"], the safetensors header text (names,
- * dtypes, shapes, order, offsets, padding), every tensor's raw-byte sha256, scale values and the file hash.
- * Returns one line per difference; an empty list means byte-for-byte equal.
+ * (parsed and exact text), config.json (quantization_config exactly, other keys up to the renames of
+ * docs/export-compat.md E1), the safetensors header text (names, dtypes, shapes, order, offsets,
+ * padding), every tensor's raw-byte sha256, scale values and the file hash.
+ * Returns one line per difference; an empty list means equal.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ export interface GoldenExport {
   files: Record<string, string>;
   'hf_quant_config.json': unknown;
   'hf_quant_config.json:text': string;
-  'config.json': { quantization_config?: unknown };
+  'config.json': Record<string, unknown>;
   safetensors: Record<string, GoldenSafetensors>;
 }
 
@@ -73,6 +74,35 @@ function compareSafetensors(file: string, golden: GoldenSafetensors, out: string
   if (out.length === 0 && fileSha256(file) !== golden.file_sha256) out.push('file sha256 differs');
 }
 
+/** docs/export-compat.md E1: keys transformers 5 renames or adds when it re-serialises config.json. */
+const OURS_ONLY = new Set(['torch_dtype', 'rope_theta', 'rope_scaling']);
+const GOLDEN_ONLY = new Set([
+  'dtype',
+  'rope_parameters',
+  'layer_types',
+  'pad_token_id',
+  'transformers_version',
+]);
+
+/** Shared keys carry equal values, in the same order; the others are the documented renames. */
+function compareConfigKeys(ours: Record<string, unknown>, golden: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(ours)) {
+    if (k in golden) {
+      if (JSON.stringify(ours[k]) !== JSON.stringify(golden[k]))
+        out.push(`config.json["${k}"]: ${JSON.stringify(ours[k])}, golden ${JSON.stringify(golden[k])}`);
+    } else if (!OURS_ONLY.has(k)) out.push(`config.json["${k}"]: not in the golden`);
+  }
+  for (const k of Object.keys(golden))
+    if (!(k in ours) && !GOLDEN_ONLY.has(k)) out.push(`config.json["${k}"]: missing`);
+  const shared = (o: Record<string, unknown>): string =>
+    Object.keys(o)
+      .filter((k) => k in ours && k in golden)
+      .join(',');
+  if (shared(ours) !== shared(golden)) out.push('config.json: shared keys in a different order');
+  return out;
+}
+
 export function compareExport(dir: string, golden: GoldenExport): string[] {
   const out: string[] = [];
   const written = readdirSync(dir).filter((f) => !TOKENIZER_FILES.test(f));
@@ -93,12 +123,14 @@ export function compareExport(dir: string, golden: GoldenExport): string[] {
     else if (text !== golden['hf_quant_config.json:text'])
       out.push('hf_quant_config.json: same JSON, different text');
   }
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
-    quantization_config?: unknown;
-  };
+  const configText = readFileSync(join(dir, 'config.json'), 'utf8');
+  const config = JSON.parse(configText) as Record<string, unknown>;
   const ours = JSON.stringify(config.quantization_config);
   const theirs = JSON.stringify(golden['config.json'].quantization_config);
   if (ours !== theirs) out.push(`config.json quantization_config: ${ours}, golden ${theirs}`);
+  out.push(...compareConfigKeys(config, golden['config.json'] as Record<string, unknown>));
+  if (!configText.startsWith('{\n    "') || configText.endsWith('\n'))
+    out.push('config.json: not json.dump(indent=4) text');
   for (const [name, st] of Object.entries(golden.safetensors)) {
     const file = join(dir, name);
     if (!existsSync(file)) continue;

@@ -4,16 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { loadQuantizeInput } from '../../src/export/index.js';
 import { convertLlama2c } from '../../src/model/llama2c.js';
 import { synthCheckpoint } from '../../src/model/synth.js';
 import type { QuantizeConfig } from '../../src/recipe/types.js';
+import { repoRoot } from '../model/helpers.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const QUANT_GOLDEN_DIR = join(repoRoot, 'test/oracle-goldens/quant');
-const storiesDir = resolve(repoRoot, '../shared/assets/stories260K');
+export const QUANT_GOLDEN_DIR = join(repoRoot(), 'test/oracle-goldens/quant');
+const storiesDir = resolve(repoRoot(), '../shared/assets/stories260K');
 
 export const sha256 = (bytes: Uint8Array | string): string =>
   createHash('sha256').update(bytes).digest('hex');

@@ -34,7 +34,18 @@ export function roundToBf16(x: number): number {
 /** Largest magnitude pattern (bits & 0x7FFF) in bits[start, end); 0 for an empty range. */
 export function bf16MaxMagnitude(bits: Uint16Array, start = 0, end = bits.length): number {
   let m = 0;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  // long aligned ranges: two patterns per 32-bit load (about 2x the 16-bit loop in V8)
+  if (end - start >= 64 && ((bits.byteOffset >> 1) + start) % 2 === 0) {
+    const words = (end - start) >> 1;
+    const w32 = new Int32Array(bits.buffer, bits.byteOffset + start * 2, words);
+    for (let k = 0; k < words; k++) {
+      const v = w32[k]! & 0x7fff7fff;
+      m = Math.max(m, v & 0xffff, v >>> 16);
+    }
+    i = start + words * 2;
+  }
+  for (; i < end; i++) {
     const a = bits[i]! & 0x7fff;
     if (a > m) m = a;
   }
@@ -123,6 +134,20 @@ export function fp8CodeTableBf16(ws: number, mode: Fp8DivideMode = 'f32', out = 
 /** codes[i] = table[bits[i]] for the whole tensor. */
 export function applyByteTable(bits: Uint16Array, table: Uint8Array, codes: Uint8Array): Uint8Array {
   const n = bits.length;
-  for (let i = 0; i < n; i++) codes[i] = table[bits[i]!]!;
+  let i = 0;
+  // aligned: four lookups per pair of 32-bit loads and one 32-bit store (about 2.5x the plain loop)
+  if (bits.byteOffset % 4 === 0 && codes.byteOffset % 4 === 0) {
+    const quads = n >> 2;
+    const src = new Uint32Array(bits.buffer, bits.byteOffset, quads * 2);
+    const dst = new Int32Array(codes.buffer, codes.byteOffset, quads);
+    for (let k = 0; k < quads; k++) {
+      const a = src[2 * k]!;
+      const b = src[2 * k + 1]!;
+      dst[k] =
+        table[a & 0xffff]! | (table[a >>> 16]! << 8) | (table[b & 0xffff]! << 16) | (table[b >>> 16]! << 24);
+    }
+    i = quads * 4;
+  }
+  for (; i < n; i++) codes[i] = table[bits[i]!]!;
   return codes;
 }

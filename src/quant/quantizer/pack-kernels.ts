@@ -1,20 +1,51 @@
 /**
- * Inner loops of the fast export path. Each runs over one contiguous range with one scale, inlines
- * its encoder (no per-element calls, no allocation) and reproduces the scalar code in formats/
- * bit for bit: the quotient is rounded to float32 by storing it in a Float32Array, exactly what
- * Math.fround does.
+ * Inner loops of the fast export path. Each runs over one contiguous range with one scale, with
+ * small inlinable encoders (no allocation) that reproduce the scalar code in formats/ bit for bit.
+ * Quotients are divided into a float32 scratch in one tight pass, then encoded from their bits in a
+ * second (integer tricks and small tables, no comparison chains): in V8 that is 3-4x faster than
+ * encoding each quotient as a number.
  */
 
-const q32 = new Float32Array(1);
-const qBits = new Uint32Array(q32.buffer);
+import { f32FromBits } from '../formats/float32.js';
+import { e2m1NibbleRNE, e2m1NibbleTiesDown } from '../formats/fp4.js';
+import { castE4M3Torch } from '../formats/fp8.js';
+
 /** 2^52 + 2^51: adding and subtracting it rounds a double with |v| < 2^51 half-to-even. */
 const RINT_MAGIC = 6755399441055744;
-const BITS_448 = 0x43e00000;
-const BITS_464 = 0x43e80000;
+
+/** Quotients of one pass, as float32 and as their bits (grown to the longest row seen). */
+let scratch = new Float32Array(4096);
+let scratchBits = new Int32Array(scratch.buffer);
+const SEGMENT = 4096;
+
+function ensureScratch(n: number): void {
+  if (scratch.length >= n) return;
+  scratch = new Float32Array(n);
+  scratchBits = new Int32Array(scratch.buffer);
+}
 
 /**
- * codes[cStart + k] = castE4M3Torch(fp32(x[xStart + k] / ws)) for k < n: RNE with subnormals,
- * 448 < |v| <= 464 saturates to 0x7E, beyond (and Inf, NaN) gives 0x7F with the sign.
+ * Nibble of every float32 from its top 11 bits (sign, exponent, 2 mantissa bits) and whether the
+ * other 21 bits are zero: all E2M1 boundaries (0.25 .. 5) need at most 2 mantissa bits, so a
+ * nibble is constant strictly inside each bucket and only the bucket's first value may differ.
+ * Built from the scalar rules (NaN, Inf and -0 included), so they cannot disagree.
+ */
+function nibbleTables(rule: (v: number) => number): { open: Uint8Array; exact: Uint8Array } {
+  const open = new Uint8Array(2048);
+  const exact = new Uint8Array(2048);
+  for (let key = 0; key < 2048; key++) {
+    exact[key] = rule(f32FromBits(key << 21));
+    open[key] = rule(f32FromBits((key << 21) | 1));
+  }
+  return { open, exact };
+}
+const NVFP4_NIBBLE = nibbleTables(e2m1NibbleRNE);
+const MXFP4_NIBBLE = nibbleTables(e2m1NibbleTiesDown);
+
+/**
+ * codes[cStart + k] = castE4M3Torch(fp32(x[xStart + k] / ws)) for k < n. Two passes per segment:
+ * divide into the float32 scratch, then round the bits to 3 mantissa bits (RNE by the carry add);
+ * subnormal, saturating, zero and NaN quotients (rare) take the scalar encoder.
  */
 export function fp8EncodeRange(
   x: Float32Array,
@@ -24,34 +55,19 @@ export function fp8EncodeRange(
   codes: Uint8Array,
   cStart: number,
 ): void {
-  for (let k = 0; k < n; k++) {
-    q32[0] = x[xStart + k]! / ws;
-    const bits = qBits[0]!;
-    const sign = (bits >>> 24) & 0x80;
-    const abs = bits & 0x7fffffff;
-    let code: number;
-    if (abs > BITS_464) code = 0x7f;
-    else if (abs >= BITS_448) code = 0x7e;
-    else if (abs < 0x3c800000) {
-      // below 2^-6: a subnormal step count (2^-9 units); under 2^-10 it rounds to 0
-      if (abs < 0x3a800000) code = 0;
-      else {
-        const shift = 141 - (abs >>> 23); // 14 - unbiased exponent, 21..24
-        const m = (abs & 0x7fffff) | 0x800000;
-        code = m >>> shift;
-        const rem = m & ((1 << shift) - 1);
-        const half = 1 << (shift - 1);
-        if (rem > half || (rem === half && (code & 1) === 1)) code++;
-      }
-    } else {
-      const mant = abs & 0x7fffff;
-      code = mant >>> 20;
-      const rem = mant & 0xfffff;
-      if (rem > 0x80000 || (rem === 0x80000 && (code & 1) === 1)) code++;
-      code += ((abs >>> 23) - 120) << 3; // a mantissa carry rolls into the exponent
-      if (code > 0x7e) code = 0x7e;
+  for (let s0 = 0; s0 < n; s0 += SEGMENT) {
+    const m = Math.min(SEGMENT, n - s0);
+    const q = scratch;
+    const qb = scratchBits;
+    for (let k = 0; k < m; k++) q[k] = x[xStart + s0 + k]! / ws;
+    for (let k = 0; k < m; k++) {
+      const b = qb[k]!;
+      const abs = b & 0x7fffffff;
+      codes[cStart + s0 + k] =
+        abs >= 0x3c800000 && abs < 0x43e00000 // [2^-6, 448): a normal E4M3 magnitude
+          ? (((abs + 0x7ffff + ((abs >>> 20) & 1)) >>> 20) - 0x3c0) | ((b >>> 24) & 0x80)
+          : castE4M3Torch(q[k]!);
     }
-    codes[cStart + k] = code | sign;
   }
 }
 
@@ -70,68 +86,74 @@ export function intEncodeRange(
   oStart: number,
 ): void {
   for (let k = 0; k < n; k++) {
-    q32[0] = x[xStart + k]! / ws;
-    let v = q32[0]!;
+    let v = Math.fround(x[xStart + k]! / ws);
     v = v < lo ? lo : v > hi ? hi : v;
     out[oStart + k] = v + RINT_MAGIC - RINT_MAGIC;
   }
 }
 
 /**
- * NVFP4 export nibbles of x[xStart, xStart+n) (n even) under one block denominator, packed two per
- * byte (even element low) into packed[pStart..): v = fp32(x / denom), sign when v < 0, magnitude
- * index by ModelOpt's comparison chain (ties to even, NaN -> 7).
+ * Packs nibbles of one row: element c is divided by divs[dStart + floor(c / bs)] (rounded to
+ * float32), mapped through the nibble tables and packed two per byte (even element low) into
+ * packed[pStart..). cols and bs are even.
  */
-export function nvfp4PackRange(
+function packRow(
   x: Float32Array,
   xStart: number,
-  n: number,
-  denom: number,
+  cols: number,
+  bs: number,
+  divs: ArrayLike<number>,
+  dStart: number,
   packed: Uint8Array,
   pStart: number,
+  t: { open: Uint8Array; exact: Uint8Array },
 ): void {
-  for (let k = 0; k < n; k += 2) {
-    q32[0] = x[xStart + k]! / denom;
-    let v = q32[0]!;
-    let a = v < 0 ? -v : v;
-    let lo =
-      a <= 0.25 ? 0 : a < 0.75 ? 1 : a <= 1.25 ? 2 : a < 1.75 ? 3 : a <= 2.5 ? 4 : a < 3.5 ? 5 : a <= 5 ? 6 : 7;
-    if (v < 0) lo |= 8;
-    q32[0] = x[xStart + k + 1]! / denom;
-    v = q32[0]!;
-    a = v < 0 ? -v : v;
-    let hi =
-      a <= 0.25 ? 0 : a < 0.75 ? 1 : a <= 1.25 ? 2 : a < 1.75 ? 3 : a <= 2.5 ? 4 : a < 3.5 ? 5 : a <= 5 ? 6 : 7;
-    if (v < 0) hi |= 8;
-    packed[pStart + (k >> 1)] = lo | (hi << 4);
+  ensureScratch(cols);
+  const q = scratch;
+  const qb = scratchBits;
+  for (let c0 = 0, j = dStart; c0 < cols; c0 += bs, j++) {
+    const d = divs[j]!;
+    for (let c = c0; c < c0 + bs; c++) q[c] = x[xStart + c]! / d;
+  }
+  const { open, exact } = t;
+  for (let c = 0; c < cols; c += 2) {
+    const a = qb[c]!;
+    const b = qb[c + 1]!;
+    const lo = (a & 0x1fffff) === 0 ? exact[a >>> 21]! : open[a >>> 21]!;
+    const hi = (b & 0x1fffff) === 0 ? exact[b >>> 21]! : open[b >>> 21]!;
+    packed[pStart + (c >> 1)] = lo | (hi << 4);
   }
 }
 
 /**
- * MXFP4 export nibbles (ties down, only v > 0 clears the sign so zeros and NaN are 0x8..) of
- * x[xStart, xStart+n) (n even) divided by the power of two `unscale`, packed into packed[pStart..).
+ * NVFP4 export nibbles of one row (v = fp32(x / denom of its block); sign when v < 0; magnitude
+ * RNE with ModelOpt's tie rules; NaN -> 7), packed into packed[pStart..).
  */
-export function mxfp4PackRange(
+export function nvfp4PackRow(
   x: Float32Array,
   xStart: number,
-  n: number,
-  unscale: number,
+  cols: number,
+  bs: number,
+  denoms: ArrayLike<number>,
+  dStart: number,
   packed: Uint8Array,
   pStart: number,
 ): void {
-  for (let k = 0; k < n; k += 2) {
-    q32[0] = x[xStart + k]! / unscale;
-    let v = q32[0]!;
-    let a = v < 0 ? -v : v;
-    let lo = a > 5 ? 7 : a > 3.5 ? 6 : a > 2.5 ? 5 : a > 1.75 ? 4 : a > 1.25 ? 3 : a > 0.75 ? 2 : a > 0.25 ? 1 : 0;
-    if (!(v > 0)) lo |= 8;
-    q32[0] = x[xStart + k + 1]! / unscale;
-    v = q32[0]!;
-    a = v < 0 ? -v : v;
-    let hi = a > 5 ? 7 : a > 3.5 ? 6 : a > 2.5 ? 5 : a > 1.75 ? 4 : a > 1.25 ? 3 : a > 0.75 ? 2 : a > 0.25 ? 1 : 0;
-    if (!(v > 0)) hi |= 8;
-    packed[pStart + (k >> 1)] = lo | (hi << 4);
-  }
+  packRow(x, xStart, cols, bs, denoms, dStart, packed, pStart, NVFP4_NIBBLE);
+}
+
+/** MXFP4 export nibbles of one row (ties down; zeros and NaN carry the sign bit), block unscales. */
+export function mxfp4PackRow(
+  x: Float32Array,
+  xStart: number,
+  cols: number,
+  bs: number,
+  unscales: ArrayLike<number>,
+  dStart: number,
+  packed: Uint8Array,
+  pStart: number,
+): void {
+  packRow(x, xStart, cols, bs, unscales, dStart, packed, pStart, MXFP4_NIBBLE);
 }
 
 /** max |x| of x[start, end) with NaN propagating (reduceAmax's rule). */

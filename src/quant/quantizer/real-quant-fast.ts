@@ -21,7 +21,7 @@ import { nvfp4ExportScaleDynamic, nvfp4ExportScaleStatic, nvfp4GlobalScale } fro
 import { checkShape } from './amax.js';
 import { exportAmax, exportAmaxShape } from './export-amax.js';
 import { resolveAmax, scalarAmax, type AmaxInput } from './fake-quant.js';
-import { fp8EncodeRange, intEncodeRange, mxfp4PackRange, nvfp4PackRange } from './pack-kernels.js';
+import { fp8EncodeRange, intEncodeRange, mxfp4PackRow, nvfp4PackRow } from './pack-kernels.js';
 import { realQuant, type RealQuantOptions, type RealQuantResult } from './real-quant.js';
 import { bf16Source, f32Source, forEachRow, groupAmax, rowGroups, type RowGroups, type RowSource } from './row-source.js';
 import { quantSpec, type QuantSpec } from './spec.js';
@@ -195,11 +195,10 @@ function nvfp4(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: Ro
   const denoms = new Float32Array(256);
   for (let s = 0; s < 256; s++) denoms[s] = Math.fround(decodeE4M3(s) * ws2);
   const perRow = cols / bs;
+  const blockDenom = new Float32Array(scales.length);
+  for (let b = 0; b < scales.length; b++) blockDenom[b] = denoms[scales[b]!]!;
   const packed = new Uint8Array((rows * cols) / 2);
-  forEachRow(src, (r, xOff) => {
-    for (let j = 0; j < perRow; j++)
-      nvfp4PackRange(src.x, xOff + j * bs, bs, denoms[scales[r * perRow + j]!]!, packed, (r * cols + j * bs) / 2);
-  });
+  forEachRow(src, (r, xOff) => nvfp4PackRow(src.x, xOff, cols, bs, blockDenom, r * perRow, packed, (r * cols) / 2));
   const lead = shape.slice(0, -1);
   return {
     weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },
@@ -220,10 +219,7 @@ function mxfp4(src: RowSource, shape: readonly number[], bs: number): RealQuantR
     unscale[b] = 2 ** e;
   }
   const packed = new Uint8Array((rows * cols) / 2);
-  forEachRow(src, (r, xOff) => {
-    for (let j = 0; j < perRow; j++)
-      mxfp4PackRange(src.x, xOff + j * bs, bs, unscale[r * perRow + j]!, packed, (r * cols + j * bs) / 2);
-  });
+  forEachRow(src, (r, xOff) => mxfp4PackRow(src.x, xOff, cols, bs, unscale, r * perRow, packed, (r * cols) / 2));
   const lead = shape.slice(0, -1);
   return {
     weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },

@@ -5,7 +5,7 @@
  * per-channel, last-axis blocks).
  */
 
-import { bf16Amax, bf16DecodeInto } from '../formats/bf16-bits.js';
+import { bf16Amax, bf16BlockAmax, bf16DecodeInto } from '../formats/bf16-bits.js';
 import type { Granularity } from './spec.js';
 import { numel, rowsCols } from './amax.js';
 import { absMaxRange } from './pack-kernels.js';
@@ -24,6 +24,8 @@ export interface RowSource {
   readonly chunkRows: number;
   /** max |x| over flat elements [start, end), NaN propagating (reduceAmax's rule). */
   amax(start: number, end: number): number;
+  /** The raw bf16 bits, when the source has them (block amax then runs on integers in one loop). */
+  readonly bits?: Uint16Array;
 }
 
 export function f32Source(w: Float32Array, shape: readonly number[]): RowSource {
@@ -52,6 +54,7 @@ export function bf16Source(bits: Uint16Array, shape: readonly number[]): RowSour
     },
     chunkRows,
     amax: (start, end) => bf16Amax(bits, start, end),
+    bits,
   };
   return src;
 }
@@ -95,6 +98,7 @@ export function groupAmax(src: RowSource, rg: RowGroups): Float32Array {
     for (let k = 0; k < rg.count; k++) out[k] = src.amax(k * span, (k + 1) * span);
     return out;
   }
+  if (src.bits) return bf16BlockAmax(src.bits, rows, cols, rg.runSize, out);
   for (let r = 0, k = 0; r < rows; r++) {
     for (let c0 = 0; c0 < cols; c0 += rg.runSize, k++)
       out[k] = src.amax(r * cols + c0, r * cols + Math.min(c0 + rg.runSize, cols));

@@ -8,6 +8,7 @@ import type { AlgorithmConfig, LayerwiseConfig } from '../types.js';
 import type { ValidationIssue, ValidationResult } from './api.js';
 import { didYouMean, valueError, type ValidationContext } from './issues.js';
 import { pyStr } from './attribute.js';
+import { sharedStatesField } from './shared-states.js';
 import { dumpSparse } from './dump.js';
 import {
   defineModel,
@@ -31,13 +32,6 @@ export const LayerwiseConfigModel = defineModel<LayerwiseConfig>({
     checkpoint_dir: { type: z.string().nullable(), default: d(null) },
     save_every: { type: z.int().gte(1), default: d(1) },
     calib_mutates_weights: { type: z.boolean(), default: d(true) },
-  },
-  after: (c) => {
-    if (c.checkpoint_dir !== null && !c.enable)
-      valueError(
-        'layerwise.checkpoint_dir requires layerwise.enable=True. ' +
-          'Set layerwise.enable=True or remove layerwise.checkpoint_dir.',
-      );
   },
 });
 
@@ -67,6 +61,12 @@ function algorithmClass(
     module: MODULE,
     fields: { ...baseFields(method), ...fields },
     after: (c, set) => {
+      // Checked by the algorithm class, not LayerwiseConfig: a lone LayerwiseConfig may hold any mix.
+      if (c.layerwise.checkpoint_dir !== null && !c.layerwise.enable)
+        valueError(
+          'layerwise.checkpoint_dir requires layerwise.enable=True. ' +
+            'Set layerwise.enable=True or remove layerwise.checkpoint_dir.',
+        );
       if (!c.layerwise.calib_mutates_weights && !AMAX_ONLY.includes(String(c.method)))
         valueError(
           `Algorithm '${pyStr(c.method as PyValue)}' mutates layer weights in-place; calib_mutates_weights=False would lose ` +
@@ -77,68 +77,18 @@ function algorithmClass(
   });
 }
 
-const SHARED_STATES = ['weight_global_amax'];
-const sortedRepr = (names: Iterable<string>) => pyRepr([...new Set(names)].sort());
-
-/** Python `re` syntax JS lacks: named groups `(?P<n>`/`(?P=n)` and leading global flags `(?i)`. */
-function asJsRegex(pattern: string): string {
-  return pattern
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
-    .replace(/^\(\?[aiLmsux]+\)/, '');
-}
-
-/** `shared_states`: only `weight_global_amax`, only its `patterns` list, each a valid regex. */
-function checkSharedStates(v: unknown): unknown {
-  if (v === null) return v;
-  const states = v as Map<string, Map<string, string[]>>;
-  const unknown = [...states.keys()].filter((k) => !SHARED_STATES.includes(k));
-  if (unknown.length)
-    valueError(
-      `shared_states has unsupported state(s) ${sortedRepr(unknown)}; expected keys from ${sortedRepr(SHARED_STATES)}.`,
-    );
-  for (const [state, spec] of states) {
-    const fields = [...spec.keys()].filter((k) => k !== 'patterns');
-    if (fields.length)
-      valueError(
-        `shared_states[${pyRepr(state)}] has unsupported field(s) ${sortedRepr(fields)}; expected ['patterns'].`,
-      );
-    for (const p of spec.get('patterns') ?? []) {
-      try {
-        new RegExp(asJsRegex(p));
-      } catch (e) {
-        // The reason is the JS engine's wording; ModelOpt shows Python's re error there.
-        valueError(
-          `shared_states[${pyRepr(state)}]['patterns'] has an invalid regex ${pyRepr(p)}: ${(e as Error).message}`,
-        );
-      }
-    }
-  }
-  return v;
-}
-const sharedStates: FieldSpec = {
-  type: z.record(z.string(), z.record(z.string(), z.array(z.string()))).nullable(),
-  default: d(null),
-  after: checkSharedStates,
-};
-/** `_SharedStatesConfig`, the mixin of max / mse / local_hessian, is a schema name of its own. */
-export const SharedStatesConfigModel = defineModel<{ shared_states: unknown }>({
-  name: '_SharedStatesConfig',
-  module: MODULE,
-  fields: { shared_states: sharedStates },
-});
 const positive = (v: number): FieldSpec => ({ type: z.number().gt(0).nullable(), default: d(v) });
 const flag = (v: boolean): FieldSpec => ({ type: z.boolean().nullable(), default: d(v) });
 
 export const QuantizeAlgorithmConfigModel = algorithmClass('QuantizeAlgorithmConfig', null, {});
 export const MaxCalibConfigModel = algorithmClass('MaxCalibConfig', 'max', {
-  shared_states: sharedStates,
+  shared_states: sharedStatesField,
   distributed_sync: flag(true),
   sync_expert_weight_amax: { type: z.boolean(), default: d(false) },
   skip_forward_without_activation_calib: { type: z.boolean(), default: d(false) },
 });
 const mseFields = (sweep: boolean): Record<string, FieldSpec> => ({
-  shared_states: sharedStates,
+  shared_states: sharedStatesField,
   step_size: positive(0.1),
   start_multiplier: positive(0.25),
   stop_multiplier: positive(4.0),

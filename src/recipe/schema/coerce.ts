@@ -8,7 +8,7 @@ import { PyFloat, PyTuple, isDict, pyRepr, type PyKey, type PyValue } from '../p
 import type { ValidationIssue } from './api.js';
 import { didYouMean, fail, ok, orList, type Result, type ValidationContext } from './issues.js';
 import { modelOf, validateModel } from './model.js';
-import { defOf, isBareDict, isIntSchema, typeLabel, unwrapOptional, type Def } from './zod-defs.js';
+import { defOf, isBareDict, isIntSchema, unwrapOptional, type Def } from './zod-defs.js';
 
 export function validateValue(
   schema: z.ZodType,
@@ -88,15 +88,20 @@ function toInt(v: unknown, path: PyKey[], strict: boolean): Result<number> {
       return fail(path, 'Input should be a valid integer, got a number with a fractional part');
     }
     if (typeof v === 'string') {
+      // pydantic's integer text: digits with single `_` separators, optionally `.0…` (zeros only).
       const text = v.trim();
-      if (/^[+-]?\d+$/.test(text)) return ok(Number(text));
+      if (INT_TEXT.test(text)) return ok(Number(text.replace(/_/g, '').replace(/\.0+$/, '')) + 0);
       return fail(path, 'Input should be a valid integer, unable to parse string as an integer');
     }
   }
   return fail(path, 'Input should be a valid integer');
 }
 
-const FLOAT_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const DIGITS = String.raw`\d+(?:_\d+)*`;
+const INT_TEXT = new RegExp(String.raw`^[+-]?${DIGITS}(?:\.0+)?$`);
+const FLOAT_TEXT = new RegExp(
+  String.raw`^[+-]?(${DIGITS}(\.(${DIGITS})?)?|\.${DIGITS})([eE][+-]?${DIGITS})?$`,
+);
 function toFloat(v: unknown, path: PyKey[], strict: boolean): Result<number> {
   if (v instanceof PyFloat) return ok(v.value);
   if (typeof v === 'number') return ok(v);
@@ -105,7 +110,7 @@ function toFloat(v: unknown, path: PyKey[], strict: boolean): Result<number> {
     if (typeof v === 'boolean') return ok(v ? 1 : 0);
     if (typeof v === 'string') {
       const text = v.trim().toLowerCase();
-      if (FLOAT_TEXT.test(text)) return ok(Number(text));
+      if (FLOAT_TEXT.test(text)) return ok(Number(text.replace(/_/g, '')));
       const special = /^([+-]?)(inf|infinity|nan)$/.exec(text);
       if (special) return ok(special[2] === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity);
       return fail(path, 'Input should be a valid number, unable to parse string as a number');

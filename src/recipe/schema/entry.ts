@@ -3,9 +3,9 @@
  * QuantizerCfgListConfig (= QuantizeQuantCfgType).
  */
 import * as z from 'zod';
-import { isDict, type PyDict, type PyValue } from '../pyvalue.js';
+import { isDict, pyRepr, type PyDict, type PyValue } from '../pyvalue.js';
 import type { QuantizerCfgEntry } from '../types.js';
-import { pyStr, QuantizerAttributeConfigModel } from './attribute.js';
+import { QuantizerAttributeConfigModel } from './attribute.js';
 import { valueError } from './issues.js';
 import { defineModel, isConfigObject } from './model.js';
 
@@ -21,7 +21,7 @@ function dropEmptyCfg(raw: PyValue): PyValue {
   if (raw.get('enable') === false) return new Map(raw).set('cfg', null) as PyDict;
   return valueError(
     `QuantizerCfgEntry 'cfg' must specify at least one quantizer attribute; got an empty mapping/list ` +
-      `for quantizer '${pyStr(raw.get('quantizer_name') ?? null)}'.  To keep existing attributes, drop 'cfg' ` +
+      `for quantizer ${pyRepr(raw.get('quantizer_name') ?? null)}.  To keep existing attributes, drop 'cfg' ` +
       `and rely on 'enable=True'; to disable, set 'enable=False'.`,
   );
 }
@@ -54,7 +54,7 @@ export const QuantizerCfgEntryModel = defineModel<QuantizerCfgEntry>({
     if (!set.has('cfg') && !set.has('enable'))
       valueError(
         `QuantizerCfgEntry must specify 'cfg', 'enable', or both. An entry with only ` +
-          `'quantizer_name'='${entry.quantizer_name}' has no effect (implicit enable=True is not allowed; set it explicitly).`,
+          `'quantizer_name'=${pyRepr(entry.quantizer_name)} has no effect (implicit enable=True is not allowed; set it explicitly).`,
       );
   },
 });

@@ -15,6 +15,7 @@ import { RecipeMetadataConfigModel } from './metadata.js';
 import { modelOf, type Model } from './model.js';
 import { CompressConfigModel, QuantizeConfigModel, QuantizeExportConfigModel } from './quantize.js';
 import { ModelOptRecipeBaseModel, ModelOptSpeculativeRecipeBaseModel, RECIPE_MODELS } from './recipes.js';
+import { SharedStatesConfigModel } from './shared-states.js';
 import * as speculative from './speculative.js';
 
 /** A zod schema seen as a loader schema context. */
@@ -128,6 +129,7 @@ function buildRegistry(): Map<string, ZodSchemaType> {
     QuantizeConfigModel,
     CompressConfigModel,
     QuantizeExportConfigModel,
+    SharedStatesConfigModel,
     RecipeMetadataConfigModel,
     ModelOptRecipeBaseModel,
     ModelOptSpeculativeRecipeBaseModel,

@@ -1,6 +1,7 @@
 /**
- * Speculative-decoding recipe classes (recipes.md §4.7): model/data/training sections, the
- * Eagle, DFlash and Medusa sections, and the three recipe classes with their derived fields.
+ * Speculative-decoding recipe classes (recipes.md §4.7): the model/data/training sections
+ * (ModelOpt's hf_training_args), the Eagle, DFlash and Medusa sections (speculative.config), and
+ * the three recipe classes with their derived fields, all as ModelOpt 0.47.0 defines them.
  */
 import * as z from 'zod';
 import { isDict, PyFloat, pyFloatRepr, pyTruthy, type PyKey, type PyValue } from '../pyvalue.js';

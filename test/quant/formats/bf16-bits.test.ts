@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { f32ToBf16 } from '../../../src/model/dtypes.js';
 import {
+  applyByteTable,
   bf16Amax,
   bf16BlockAmax,
   bf16Decode,
@@ -56,4 +57,19 @@ test('the FP8 code table is castE4M3Torch of every quotient', () => {
   const t = fp8CodeTableBf16(0.01);
   const f = bf16Decode(Uint16Array.from({ length: 65536 }, (_, i) => i));
   for (let b = 0; b < 65536; b += 7) assert.equal(t[b], castE4M3Torch(Math.fround(f[b]! / 0.01)));
+});
+
+test('the 32-bit fast loops agree with the plain loops at any alignment', () => {
+  const all = randomBits(4099, 13);
+  all[2000] = 0x7f7f; // the largest finite magnitude sits in the middle
+  for (const off of [0, 1, 2, 3]) {
+    const bits = all.subarray(off);
+    let m = 0;
+    for (let i = 5; i < 3001; i++) m = Math.max(m, bits[i]! & 0x7fff);
+    assert.equal(bf16Amax(bits, 5, 3001), bf16Decode(Uint16Array.of(m))[0]);
+    const t = fp8CodeTableBf16(0.003);
+    const codes = new Uint8Array(bits.length + 1).subarray(off % 2);
+    applyByteTable(bits, t, codes);
+    for (let i = 0; i < bits.length; i++) assert.equal(codes[i], t[bits[i]!]);
+  }
 });

@@ -8,8 +8,8 @@ import {
   absMaxRange,
   fp8EncodeRange,
   intEncodeRange,
-  mxfp4PackRange,
-  nvfp4PackRange,
+  mxfp4PackRow,
+  nvfp4PackRow,
 } from '../../../src/quant/quantizer/pack-kernels.js';
 import { randomTensor } from './attr-cfg.js';
 
@@ -49,14 +49,15 @@ test('intEncodeRange equals intCodeFromStep (ties to even, clamps, NaN to 0)', (
   }
 });
 
-test('nvfp4PackRange and mxfp4PackRange equal the scalar nibble rules, packed low-first', () => {
+test('nvfp4PackRow and mxfp4PackRow equal the scalar nibble rules, packed low-first', () => {
   const x0 = edgeValues();
   const x = x0.subarray(0, x0.length & ~1);
   for (const d of [1, 0.5, 2 ** -6]) {
     const a = new Uint8Array(x.length / 2);
     const b = new Uint8Array(x.length / 2);
-    nvfp4PackRange(x, 0, x.length, d, a, 0);
-    mxfp4PackRange(x, 0, x.length, d, b, 0);
+    const divs = new Float64Array(x.length / 2).fill(d);
+    nvfp4PackRow(x, 0, x.length, 2, divs, 0, a, 0);
+    mxfp4PackRow(x, 0, x.length, 2, divs, 0, b, 0);
     for (let i = 0; i < x.length; i += 2) {
       const q = (v: number) => Math.fround(v / d);
       assert.equal(a[i / 2], e2m1NibbleRNE(q(x[i]!)) | (e2m1NibbleRNE(q(x[i + 1]!)) << 4), `nvfp4 ${x[i]}`);

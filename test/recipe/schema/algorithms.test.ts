@@ -69,12 +69,14 @@ test('layerwise: checkpoint_dir requires enable', () => {
   algoIssue(
     { method: 'mse', layerwise: { checkpoint_dir: '/ckpt' } },
     'layerwise.checkpoint_dir requires layerwise.enable=True.',
-    ['layerwise'],
+    [],
   );
   assert.equal(
     algo({ method: 'mse', layerwise: { enable: true, checkpoint_dir: '/c' } }).layerwise.checkpoint_dir,
     '/c',
   );
+  // The rule belongs to the algorithm classes: a LayerwiseConfig on its own accepts the pair.
+  assert.equal(ok('LayerwiseConfig', { checkpoint_dir: '/c' }).enable, false);
 });
 
 test('layerwise: calib_mutates_weights false only for amax-only methods', () => {

@@ -41,6 +41,27 @@ test('int rejects 8.5 and hex strings', () => {
   rejects('AutoQuantizeConfig', { ...base, score_size: '0x10' }, 'unable to parse string as an integer');
 });
 
+test('int text like pydantic: `_` separators and a zero fraction are accepted, nothing else', () => {
+  const heads = (v: string) => ok('MedusaConfig', { medusa_num_heads: v }).medusa_num_heads;
+  assert.equal(heads('3.0'), 3);
+  assert.equal(heads(' -3.00 '), -3);
+  assert.equal(heads('3_000'), 3000);
+  assert.equal(heads('3_0.0'), 30);
+  assert.ok(Object.is(heads('-0'), 0));
+  for (const bad of ['3.5', '3.', '.0', '3.0_0', '3__0', '_3', '3_', '1e3'])
+    rejects('MedusaConfig', { medusa_num_heads: bad }, 'unable to parse string as an integer');
+});
+
+test('float text allows `_` between digits', () => {
+  const decay = (v: string) => ok('EagleConfig', { eagle_loss_decay_factor: v }).eagle_loss_decay_factor;
+  assert.equal(decay('1_000.5'), 1000.5);
+  assert.equal(decay('1.5_0'), 1.5);
+  assert.equal(decay('1e1_0'), 1e10);
+  assert.equal(decay('1.'), 1);
+  for (const bad of ['1__0.0', '_1.0', '1.0_'])
+    rejects('EagleConfig', { eagle_loss_decay_factor: bad }, 'unable to parse string as a number');
+});
+
 test('float accepts ints, bools and numeric strings including 1e-4 and inf', () => {
   const bits = (v: unknown) => ok('AutoQuantizeConstraints', { effective_bits: v }).effective_bits;
   assert.equal(bits(4), 4);

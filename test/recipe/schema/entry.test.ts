@@ -39,6 +39,12 @@ test('empty cfg without enable false is refused naming the quantizer', () => {
   );
 });
 
+test('the quantizer is named by its Python repr in both instruction messages', () => {
+  rejects(E, { cfg: {} }, 'got an empty mapping/list for quantizer None.  To keep', []);
+  rejects(E, { quantizer_name: 5, cfg: [] }, 'for quantizer 5.  To keep');
+  rejects(E, { quantizer_name: "it's" }, `An entry with only 'quantizer_name'="it's" has no effect`);
+});
+
 test('a list mixing {} and a real cfg is not empty; {} becomes all defaults', () => {
   const e = ok(E, { quantizer_name: '*', cfg: [{}, { num_bits: 8 }] });
   assert.equal(e.cfg.length, 2);
@@ -108,8 +114,4 @@ test('cfg with enable false inside is still a full cfg (entry enable wins later)
 test('a non-empty cfg with enable false is kept', () => {
   const e = ok(E, { quantizer_name: '*', cfg: { num_bits: 4 }, enable: false });
   assert.equal(e.cfg.num_bits, 4);
-});
-
-test('the empty-cfg message prints None when quantizer_name is missing', () => {
-  rejects(E, { cfg: {} }, "for quantizer 'None'");
 });

@@ -1,8 +1,8 @@
 /** Recipe classes (recipes.md §3.3, §3.6, §4.7): metadata, PTQ, AutoQuantize and speculative rules. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fieldsSetOf } from '../../../src/recipe/schema/index.js';
-import { fl, ok, rejects } from './helpers.js';
+import { dumpSparse, fieldsSetOf } from '../../../src/recipe/schema/index.js';
+import { fl, issues, ok, py, rejects } from './helpers.js';
 
 const meta = (recipe_type: string) => ({ recipe_type });
 
@@ -188,6 +188,59 @@ test('speculative: ambiguous or incomplete data sources are refused', () => {
     ['data', 'sample_size'],
   );
   assert.equal(ok(EAGLE, { data: { sample_size: 100 }, eagle: {} }).data.sample_size, 100);
+});
+
+test('speculative: data.mode is derived after the fields validate, like ModelOpt', () => {
+  // A given mode is still type-checked before it is replaced.
+  rejects(EAGLE, { data: { mode: 'foo' } }, "Input should be 'online', 'offline' or 'streaming'", [
+    'data',
+    'mode',
+  ]);
+  // A bad source type is reported as such, not as the ambiguity it would otherwise cause.
+  const found = issues(EAGLE, { data: { offline_data_path: 5, streaming_server_url: 'u' } });
+  assert.deepEqual(
+    found.map((i) => i.message),
+    ['Input should be a valid string'],
+  );
+  // An empty model name is as missing as none.
+  rejects(
+    EAGLE,
+    { data: { streaming_server_url: 'u', streaming_model_name: '' } },
+    "data.mode='streaming' requires",
+    ['data'],
+  );
+  assert.deepEqual(
+    dumpSparse(ok('DataArguments', { data_path: 'x' })),
+    py({ mode: 'online', data_path: 'x' }),
+  );
+});
+
+test('speculative: the rope warning compares like Python (2048.0 equals 2048, "2048" does not, None skips)', () => {
+  const warn = (original: unknown) => {
+    const warnings: string[] = [];
+    ok(
+      EAGLE,
+      { eagle: { eagle_export_rope_scaling: { original_max_position_embeddings: original } } },
+      warnings,
+    );
+    return warnings;
+  };
+  assert.deepEqual(warn(fl(2048)), []);
+  assert.deepEqual(warn(null), []);
+  assert.match(warn('2048')[0]!, /original_max_position_embeddings \(2048\) differs/);
+  assert.match(
+    warn(fl(1024))[0]!,
+    /\(1024\.0\) differs from training\.training_seq_len \(2048\)\. This may affect/,
+  );
+});
+
+test('eagle: a falsy rope_type falls through to the legacy type key', () => {
+  rejects(
+    'EagleConfig',
+    { eagle_architecture_config: { rope_scaling: { rope_type: '', type: 'yarn' } } },
+    "has rope_type='yarn'",
+  );
+  assert.ok(ok('EagleConfig', { eagle_architecture_config: { rope_scaling: { rope_type: 0 } } }));
 });
 
 test('speculative: eagle_offline and dflash_offline are derived from data.mode and count as set', () => {
