@@ -31,7 +31,9 @@ const EXPERT_POINT = /^(.*\.experts\.\d+)\.([^.]+)\.input_quantizer$/;
  * gate+up and one for down per layer; transformers 5 also moves Mixtral's `block_sparse_moe` to `mlp`.
  */
 function fusedNames(point: string): string[] {
-  const m = /^(model\.layers\.\d+)\.(block_sparse_moe|mlp)\.experts\.\d+\.(\w+)\.input_quantizer$/.exec(point);
+  const m = /^(model\.layers\.\d+)\.(block_sparse_moe|mlp)\.experts\.\d+\.(\w+)\.input_quantizer$/.exec(
+    point,
+  );
   if (!m) return [];
   const q = m[3] === 'down_proj' || m[3] === 'w2' ? 'down_proj' : 'gate_up_proj';
   return [`${m[1]}.${m[2]}.experts.${q}_input_quantizer`, `${m[1]}.mlp.experts.${q}_input_quantizer`];

@@ -11,14 +11,7 @@ import { decodeE8M0 } from '../quant/formats/e8m0.js';
 const f = Math.fround;
 
 export type ExportedWeightFormat =
-  | 'fp8'
-  | 'fp8_per_channel'
-  | 'fp8_block2d'
-  | 'mxfp8'
-  | 'nvfp4'
-  | 'mxfp4'
-  | 'int4_awq'
-  | 'int8';
+  'fp8' | 'fp8_per_channel' | 'fp8_block2d' | 'mxfp8' | 'nvfp4' | 'mxfp4' | 'int4_awq' | 'int8';
 
 export interface ExportedLinear {
   module: string;
@@ -57,7 +50,10 @@ export function exportedLinear(ck: Checkpoint, module: string): ExportedLinear |
     if (s.dtype === 'F32' && s.shape.length === 2 && s.shape[0] === r * 2) return shape('int4_awq', r * 2, c);
   }
   if (w.dtype === 'I8') return shape('int8', r, c);
-  throw bad(module, `weight ${w.dtype} [${w.shape.join(', ')}] with weight_scale ${s.dtype} [${s.shape.join(', ')}] is not a known export format`);
+  throw bad(
+    module,
+    `weight ${w.dtype} [${w.shape.join(', ')}] with weight_scale ${s.dtype} [${s.shape.join(', ')}] is not a known export format`,
+  );
 }
 
 /** Per-tensor F32 scale (0-dim or one element). */
@@ -70,7 +66,8 @@ function scalar(ck: Checkpoint, name: string): number {
 /** Elements per scale along the input dim, checked to divide evenly. */
 function groupOf(module: string, inDim: number, scaleCols: number): number {
   const g = inDim / scaleCols;
-  if (!Number.isInteger(g) || g < 1) throw bad(module, `weight_scale has ${scaleCols} columns for ${inDim} inputs`);
+  if (!Number.isInteger(g) || g < 1)
+    throw bad(module, `weight_scale has ${scaleCols} columns for ${inDim} inputs`);
   return g;
 }
 
@@ -94,8 +91,7 @@ export function dequantizeLinear(ck: Checkpoint, lin: ExportedLinear): Float32Ar
       const q = format === 'int8' ? new Int8Array(raw.buffer, raw.byteOffset, raw.length) : null;
       for (let o = 0; o < out; o++) {
         const so = s.length === 1 ? s[0]! : s[o]!;
-        for (let i = 0, k = o * inDim; i < inDim; i++, k++)
-          y[k] = f((q ? q[k]! : decodeE4M3(raw[k]!)) * so);
+        for (let i = 0, k = o * inDim; i < inDim; i++, k++) y[k] = f((q ? q[k]! : decodeE4M3(raw[k]!)) * so);
       }
       return y;
     }

@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoptError } from '../errors.js';
-import { openCheckpoint, readJsonObject, type Checkpoint, type CheckpointTensor } from '../model/checkpoint.js';
+import {
+  openCheckpoint,
+  readJsonObject,
+  type Checkpoint,
+  type CheckpointTensor,
+} from '../model/checkpoint.js';
 import { dequantizeLinear, exportedLinear, type ExportedLinear } from './dequantize-weight.js';
 import { ExportedActivationQuant } from './exported-activations.js';
 

@@ -19,7 +19,10 @@ function paragraphs(source: string): Iterable<string> {
     });
   if (statSync(source).isDirectory()) return readParagraphs(listTextFiles(source));
   if (!source.endsWith('.txt'))
-    throw new MoptError('unsupported-dataset-file', `evaluation text must be a .txt file or folder: ${source}`);
+    throw new MoptError(
+      'unsupported-dataset-file',
+      `evaluation text must be a .txt file or folder: ${source}`,
+    );
   return readParagraphs([source]);
 }
 

@@ -100,7 +100,10 @@ export class ExportedActivationQuant implements ForwardObserver {
       for (const t of ck.tensors.keys()) {
         const m = /^(.*\.self_attn)\.q_proj\.weight$/.exec(t);
         if (!m) continue;
-        for (const [kind, proj] of [['k', 'k_proj'], ['v', 'v_proj']] as const) {
+        for (const [kind, proj] of [
+          ['k', 'k_proj'],
+          ['v', 'v_proj'],
+        ] as const) {
           const s = one(`${m[1]}.${proj}.${kind}_scale`);
           const quant: InputQuant = { kind: 'fp8', amax: s === null ? 448 : f(s * 448) };
           this.points.set(`${m[1]}.${kind}_bmm_quantizer`, { preQuantScale: null, quant });

@@ -13,7 +13,12 @@ export {
 } from './layerwise.js';
 export { simulatedWeights, simulatedActivations, type WeightMethod } from './simulate.js';
 export { openDequantized, type DequantizedCheckpoint } from './dequantize.js';
-export { dequantizeLinear, exportedLinear, type ExportedLinear, type ExportedWeightFormat } from './dequantize-weight.js';
+export {
+  dequantizeLinear,
+  exportedLinear,
+  type ExportedLinear,
+  type ExportedWeightFormat,
+} from './dequantize-weight.js';
 export { ExportedActivationQuant } from './exported-activations.js';
 export {
   evaluateVariants,

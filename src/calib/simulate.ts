@@ -26,7 +26,9 @@ export type WeightMethod = { method: 'max' } | { method: 'mse'; options: MseOpti
 
 /** A WeightTransform that calibrates each enabled weight quantizer on the weight and fake-quantizes it. */
 export function simulatedWeights(plan: QuantPlan, method: WeightMethod = { method: 'max' }): WeightTransform {
-  const configs = new Map(plan.slots.filter((p) => p.slot.kind === 'weight').map((p) => [p.slot.name, slotConfig(p)]));
+  const configs = new Map(
+    plan.slots.filter((p) => p.slot.kind === 'weight').map((p) => [p.slot.name, slotConfig(p)]),
+  );
   const amax = new Map<string, SlotAmax>();
   const fake = fakeQuantWeights(plan, (name) => amax.get(name));
   return (weight, info) => {

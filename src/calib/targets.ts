@@ -48,7 +48,9 @@ function granularityOf(p: PlannedSlot): ActivationGranularity {
     `${p.slot.name}: static activation quantization with axis ${JSON.stringify(cfg.axis)} and block_sizes ` +
       `${blocks.length ? `on axes ${blocks.join(', ')}` : 'none'} cannot be calibrated: the batch and token ` +
       'dims change between batches',
-    { hint: 'use a per-tensor (axis null) or per-channel (axis -1) activation quantizer, or make it dynamic' },
+    {
+      hint: 'use a per-tensor (axis null) or per-channel (axis -1) activation quantizer, or make it dynamic',
+    },
   );
 }
 

@@ -27,7 +27,9 @@ const processIO: CliIO = {
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('mopt')
-    .description('Recipe-driven post-training quantization for LLM checkpoints (ModelOpt-compatible recipes).')
+    .description(
+      'Recipe-driven post-training quantization for LLM checkpoints (ModelOpt-compatible recipes).',
+    )
     .version(packageVersion(), '-V, --version')
     .option('--debug', 'show stack traces for every error')
     .showHelpAfterError('(run with --help for usage)')
@@ -63,7 +65,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 function reportError(err: unknown, io: CliIO, debug: boolean): number {
   if (err instanceof CommanderError) {
     // commander already printed its message; help and version are successes.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
+      return 0;
     if (err.code === 'commander.help') return 0;
     return 2;
   }

@@ -173,7 +173,6 @@ export interface DFlashConfig {
   dflash_mask_token_id: number | null;
   dflash_architecture_config: PlainDict;
   dflash_use_torch_compile: boolean;
-  dflash_use_flex_attention: boolean;
   dflash_swa_window_size: number | null;
   dflash_draft_attention: 'bidirectional' | 'causal';
   dflash_attention_sink: boolean;
@@ -184,12 +183,6 @@ export interface DFlashConfig {
   dflash_ce_loss_alpha: number;
   dflash_l1_loss_alpha: number;
   dflash_confidence_head_alpha: number;
-  dflash_fp32_master_weights: boolean;
-  dflash_lilicorr_w_ce: number;
-  dflash_lilicorr_w_margin: number;
-  dflash_lilicorr_margin: number;
-  dflash_lilicorr_w_pen: number;
-  dflash_selector_loss_alpha: number;
 }
 
 export interface MedusaConfig {

@@ -31,7 +31,8 @@ function bruteForce(dir: string, batches: readonly CalibBatch[]): AmaxObserver {
 
 /** Three left-padded rows of different lengths in two batches. */
 function paddedBatches(vocab: number): CalibBatch[] {
-  const row = (n: number, k: number): Int32Array => Int32Array.from({ length: n }, (_, i) => ((i * 7 + k * 13) % (vocab - 3)) + 3);
+  const row = (n: number, k: number): Int32Array =>
+    Int32Array.from({ length: n }, (_, i) => ((i * 7 + k * 13) % (vocab - 3)) + 3);
   const samples = [row(24, 1), row(17, 2), row(9, 3)];
   return [padBatch(samples.slice(0, 2), 24, 2, 0), padBatch(samples.slice(2), 24, 2, 2)];
 }
@@ -61,7 +62,12 @@ test('stories260K on the built-in text: amaxes equal the brute-force pass; onnx 
   const plan = planFor(stories, 'general/ptq/nvfp4_default-kv_fp8');
   const set = loadCalibData(loadTokenizer(stories), { calibSize: 4, calibSeq: 64 });
   const brute = bruteForce(stories, [...calibBatches(set, 2)]);
-  const ref = await calibrateActivations({ modelDir: stories, plan, batches: calibBatches(set, 2), engine: 'reference' });
+  const ref = await calibrateActivations({
+    modelDir: stories,
+    plan,
+    batches: calibBatches(set, 2),
+    engine: 'reference',
+  });
   const ort = await calibrateActivations({ modelDir: stories, plan, batches: calibBatches(set, 2) });
   assert.equal(ref.stats.amax.size, 5 * 9);
   for (const [name, v] of ref.stats.amax) {
@@ -81,11 +87,15 @@ test('stories260K: calibrated amaxes within 8 float32 ulps of ModelOpt 0.47 (gol
     const dir = remakeInput(g, `${tmp.dir}/golden-${g.recipe}-${g.calib.left_padding_last_row}`);
     const ids = g.calib.input_ids;
     const seq = ids[0]!.length;
-    const mask = Array.isArray(g.calib.attention_mask) ? Uint8Array.from(g.calib.attention_mask.flat()) : new Uint8Array(ids.length * seq).fill(1);
+    const mask = Array.isArray(g.calib.attention_mask)
+      ? Uint8Array.from(g.calib.attention_mask.flat())
+      : new Uint8Array(ids.length * seq).fill(1);
     const batch: CalibBatch = {
       ids: Int32Array.from(ids.flat()),
       attentionMask: mask,
-      lengths: Int32Array.from(ids.map((_, r) => mask.subarray(r * seq, (r + 1) * seq).reduce((a, b) => a + b, 0))),
+      lengths: Int32Array.from(
+        ids.map((_, r) => mask.subarray(r * seq, (r + 1) * seq).reduce((a, b) => a + b, 0)),
+      ),
       batch: ids.length,
       seq,
       first: 0,
@@ -97,7 +107,10 @@ test('stories260K: calibrated amaxes within 8 float32 ulps of ModelOpt 0.47 (gol
       if (name.endsWith('weight_quantizer')) continue;
       const got = r.stats.amax.get(name);
       assert.ok(got !== undefined, `${g.recipe}: ${name} not calibrated`);
-      assert.ok(Math.abs(toBits(got) - toBits(rec.amax![0]!)) <= 8, `${g.recipe} ${name}: ${got} vs ModelOpt ${rec.amax![0]}`);
+      assert.ok(
+        Math.abs(toBits(got) - toBits(rec.amax![0]!)) <= 8,
+        `${g.recipe} ${name}: ${got} vs ModelOpt ${rec.amax![0]}`,
+      );
       n++;
     }
     assert.equal(n, r.stats.amax.size, `${g.recipe}: mopt calibrated quantizers ModelOpt did not`);

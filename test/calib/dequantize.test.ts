@@ -24,7 +24,9 @@ const maxAbs = (w: Float32Array): number => w.reduce((m, v) => Math.max(m, Math.
 function groupOf(module: string): string[] {
   const m = /^(.*)\.(q_proj|k_proj|v_proj|gate_proj|up_proj)$/.exec(module);
   if (!m) return [module];
-  return (m[2] === 'gate_proj' || m[2] === 'up_proj' ? ['gate_proj', 'up_proj'] : ['q_proj', 'k_proj', 'v_proj']).map((p) => `${m[1]}.${p}`);
+  return (
+    m[2] === 'gate_proj' || m[2] === 'up_proj' ? ['gate_proj', 'up_proj'] : ['q_proj', 'k_proj', 'v_proj']
+  ).map((p) => `${m[1]}.${p}`);
 }
 
 interface Case {
@@ -38,8 +40,16 @@ interface Case {
 const cases: Case[] = [
   { recipe: 'general/ptq/nvfp4_weight_only-kv_fp8_cast', format: 'nvfp4', nearTieShare: 0, groupAmax: true },
   { recipe: 'configs/ptq/presets/model/mxfp8', format: 'mxfp8', nearTieShare: 0 },
-  { recipe: 'configs/ptq/presets/model/fp8_2d_blockwise_weight_only', format: 'fp8_block2d', nearTieShare: 0 },
-  { recipe: 'configs/ptq/presets/model/fp8_per_channel_per_token', format: 'fp8_per_channel', nearTieShare: 1e-3 },
+  {
+    recipe: 'configs/ptq/presets/model/fp8_2d_blockwise_weight_only',
+    format: 'fp8_block2d',
+    nearTieShare: 0,
+  },
+  {
+    recipe: 'configs/ptq/presets/model/fp8_per_channel_per_token',
+    format: 'fp8_per_channel',
+    nearTieShare: 1e-3,
+  },
   { recipe: 'configs/ptq/presets/model/int8_weight_only', format: 'int8', nearTieShare: 1e-3 },
   { recipe: 'configs/ptq/presets/model/int4_blockwise_weight_only', format: 'int4_awq', nearTieShare: 2e-3 },
   { recipe: 'configs/ptq/presets/model/mxfp4_mlp_weight_only', format: 'mxfp4', nearTieShare: 1e-2 },
@@ -60,14 +70,25 @@ for (const c of cases) {
       for (const [m, lin] of d.linears) {
         assert.equal(lin.format, c.format, m);
         const w = src.readTensorF32(`${m}.weight`);
-        const info = { tensor: `${m}.weight`, quantizer: `${m}.weight_quantizer`, shape: lin.shape, layer: 0 };
+        const info = {
+          tensor: `${m}.weight`,
+          quantizer: `${m}.weight_quantizer`,
+          shape: lin.shape,
+          layer: 0,
+        };
         const want = c.groupAmax
-          ? fakeQuant(w, lin.shape, slotConfig(configs.get(info.quantizer)!)!, Math.max(...groupOf(m).map((g) => maxAbs(src.readTensorF32(`${g}.weight`)))))
+          ? fakeQuant(
+              w,
+              lin.shape,
+              slotConfig(configs.get(info.quantizer)!)!,
+              Math.max(...groupOf(m).map((g) => maxAbs(src.readTensorF32(`${g}.weight`)))),
+            )
           : simulate(w, info)!;
         const got = d.checkpoint.readTensorF32(`${m}.weight`);
         assert.deepEqual(d.checkpoint.tensor(`${m}.weight`).shape, lin.shape);
         let far = 0;
-        for (let i = 0; i < got.length; i++) if (Math.abs(got[i]! - want[i]!) > 1e-6 * Math.abs(want[i]!)) far++;
+        for (let i = 0; i < got.length; i++)
+          if (Math.abs(got[i]! - want[i]!) > 1e-6 * Math.abs(want[i]!)) far++;
         assert.ok(far <= c.nearTieShare * got.length, `${m}: ${far} of ${got.length} elements differ`);
         if (c.nearTieShare === 0 && c.format !== 'fp8_block2d') assert.deepEqual(got, want, m);
       }
@@ -82,9 +103,21 @@ test('the FP8-cast KV cache of an export is simulated with amax 448; weight-only
   const d = openDequantized(join(tmp.dir, 'general_ptq_nvfp4_weight_only-kv_fp8_cast'));
   try {
     assert.equal(d.quantAlgo, 'W4A16_NVFP4');
-    assert.deepEqual(d.activations.names.sort(), [0, 1].flatMap((l) => [`model.layers.${l}.self_attn.k_bmm_quantizer`, `model.layers.${l}.self_attn.v_bmm_quantizer`]).sort());
+    assert.deepEqual(
+      d.activations.names.sort(),
+      [0, 1]
+        .flatMap((l) => [
+          `model.layers.${l}.self_attn.k_bmm_quantizer`,
+          `model.layers.${l}.self_attn.v_bmm_quantizer`,
+        ])
+        .sort(),
+    );
     const x = Float32Array.of(1, 0.3, 500);
-    const y = d.activations.transform('model.layers.0.self_attn.k_bmm_quantizer', x, [1, 1, 1, 3], { kind: 'k_bmm', layer: 0, rowValid: null });
+    const y = d.activations.transform('model.layers.0.self_attn.k_bmm_quantizer', x, [1, 1, 1, 3], {
+      kind: 'k_bmm',
+      layer: 0,
+      rowValid: null,
+    });
     assert.deepEqual([...y], [1, 0.3125, 448]);
   } finally {
     d.checkpoint.close();

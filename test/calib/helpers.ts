@@ -17,7 +17,13 @@ export function scratch(prefix: string): { dir: string; cleanup: () => void } {
 /** stories260K as a float32 HF checkpoint (with tokenizer.json) under `dir`. */
 export function storiesModel(dir: string): string {
   const out = join(dir, 'stories260K');
-  convertLlama2c({ modelFile: STORIES_BIN, tokenizerFile: TOK512_BIN, outDir: out, dtype: 'f32', overwrite: true });
+  convertLlama2c({
+    modelFile: STORIES_BIN,
+    tokenizerFile: TOK512_BIN,
+    outDir: out,
+    dtype: 'f32',
+    overwrite: true,
+  });
   return out;
 }
 
@@ -43,7 +49,9 @@ export function zeroTensor(dir: string, name: string): void {
     const n = Number(len.readBigUInt64LE(0));
     const header = Buffer.alloc(n);
     readSync(fd, header, 0, n, 8);
-    const entry = (JSON.parse(header.toString('utf8')) as Record<string, { data_offsets: [number, number] }>)[name];
+    const entry = (JSON.parse(header.toString('utf8')) as Record<string, { data_offsets: [number, number] }>)[
+      name
+    ];
     if (!entry) throw new Error(`no tensor ${name} in ${file}`);
     const [a, b] = entry.data_offsets;
     writeSync(fd, Buffer.alloc(b - a), 0, b - a, 8 + n + a);

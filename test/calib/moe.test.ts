@@ -18,7 +18,8 @@ const tmp = scratch('moe');
 after(() => tmp.cleanup());
 
 function batches(): CalibBatch[] {
-  const row = (n: number, k: number): Int32Array => Int32Array.from({ length: n }, (_, i) => ((i * 11 + k * 5) % 380) + 3);
+  const row = (n: number, k: number): Int32Array =>
+    Int32Array.from({ length: n }, (_, i) => ((i * 11 + k * 5) % 380) + 3);
   return [padBatch([row(20, 1), row(12, 2)], 20, 2, 0)];
 }
 
@@ -28,7 +29,13 @@ test('a rigged router: experts 2 and 3 get no token, warned, and take the max of
   for (const l of [0, 1]) zeroTensor(dir, `model.layers.${l}.mlp.gate.weight`);
   const plan = planFor(dir, 'general/ptq/fp8_default-kv_fp8');
   const warnings: string[] = [];
-  const r = await calibrateActivations({ modelDir: dir, plan, batches: batches(), engine: 'reference', onWarning: (m) => warnings.push(m) });
+  const r = await calibrateActivations({
+    modelDir: dir,
+    plan,
+    batches: batches(),
+    engine: 'reference',
+    onWarning: (m) => warnings.push(m),
+  });
   const tokens = Object.fromEntries(r.stats.expertTokens);
   assert.deepEqual(tokens, {
     'model.layers.0.mlp.experts.0': 40,
@@ -47,14 +54,24 @@ test('a rigged router: experts 2 and 3 get no token, warned, and take the max of
     for (const e of [1, 2, 3]) assert.equal(r.stats.amax.get(name(e)), seen, `${name(e)} is max-synced`);
     assert.ok(r.stats.fallbacks.has(name(2)) && r.stats.fallbacks.has(name(3)));
     assert.ok(!r.stats.fallbacks.has(name(0)));
-    assert.ok(warnings.some((w) => w.startsWith(name(3)) && w.includes('received no token')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.startsWith(name(3)) && w.includes('received no token')),
+      warnings.join('\n'),
+    );
   }
   assert.equal(r.stats.fallbacks.size, 2 * 3 * 2, '2 layers x 3 projections x 2 starved experts');
 });
 
 test('an MoE layer where no expert sees a token falls back to 0.5', async () => {
   const { finishExpertAmax } = await import('../../src/calib/moe-fallback.js');
-  const t = (e: number) => ({ name: `model.layers.0.mlp.experts.${e}.down_proj.input_quantizer`, kind: 'input' as const, module: '', layer: 0, expert: e, granularity: 'tensor' as const });
+  const t = (e: number) => ({
+    name: `model.layers.0.mlp.experts.${e}.down_proj.input_quantizer`,
+    kind: 'input' as const,
+    module: '',
+    layer: 0,
+    expert: e,
+    granularity: 'tensor' as const,
+  });
   const amax = new Map<string, number>();
   const fb = finishExpertAmax([t(0), t(1)], amax, new Map());
   assert.equal(amax.get(t(1).name), NO_TOKEN_FALLBACK_AMAX);
@@ -71,7 +88,11 @@ for (const g of calibGoldens().filter((x) => x.make.kind === 'synth')) {
     const plan = planQuantization(slots.slots, quant.quant_cfg, { registryKeys: slots.registryKeys });
     const ids = g.calib.input_ids;
     const seq = ids[0]!.length;
-    const batch = padBatch(ids.map((r) => Int32Array.from(r)), seq, undefined);
+    const batch = padBatch(
+      ids.map((r) => Int32Array.from(r)),
+      seq,
+      undefined,
+    );
     const r = await calibrateActivations({ modelDir: dir, plan, batches: [batch], engine: 'reference' });
     let experts = 0;
     for (const [name, rec] of Object.entries(g.quantizers.enabled)) {

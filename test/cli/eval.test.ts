@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportCheckpoint, loadQuantizeInput } from '../../src/export/index.js';
 import { scratch, storiesModel } from '../calib/helpers.js';
-import { evalText, hasStack, mopt } from './eval-helpers.js';
+import { evalText, hasStack, mopt } from '../calib/cli-run.js';
 
 const tmp = scratch('cli-eval');
 after(() => tmp.cleanup());
@@ -35,14 +35,33 @@ test('FP8 simulated stays close to the original on Austen text; NVFP4 moves furt
   assert.equal(fp8.calibration!.quantizers, 5 * 9);
   assert.ok(Math.abs(f!.delta!) < 0.03 * orig!.perplexity, `fp8 Δ ${f!.delta}`);
   assert.equal(nvfp4.rows[0]!.perplexity, orig!.perplexity);
-  assert.ok(nvfp4.rows[1]!.delta! > Math.abs(f!.delta!), `nvfp4 Δ ${nvfp4.rows[1]!.delta} vs fp8 Δ ${f!.delta}`);
+  assert.ok(
+    nvfp4.rows[1]!.delta! > Math.abs(f!.delta!),
+    `nvfp4 Δ ${nvfp4.rows[1]!.delta} vs fp8 Δ ${f!.delta}`,
+  );
 });
 
 test('the table: one row per variant, an exported checkpoint scored like its simulation', async () => {
   const recipe = 'configs/ptq/presets/model/fp8_per_channel_per_token';
   const out = join(tmp.dir, 'exported-fp8pc');
-  exportCheckpoint({ modelDir: model, quantize: loadQuantizeInput(recipe).quantize, exportPath: out, force: true });
-  const r = await mopt(['eval', '--model', model, '--dataset', text, ...quick, '--recipe', recipe, '--quantized', out]);
+  exportCheckpoint({
+    modelDir: model,
+    quantize: loadQuantizeInput(recipe).quantize,
+    exportPath: out,
+    force: true,
+  });
+  const r = await mopt([
+    'eval',
+    '--model',
+    model,
+    '--dataset',
+    text,
+    ...quick,
+    '--recipe',
+    recipe,
+    '--quantized',
+    out,
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^variant\s+perplexity\s+Δ vs original\s+tokens$/);
@@ -69,8 +88,24 @@ test('bad inputs: clear errors, exit 2, no stack', async () => {
   mkdirSync(noTok);
   for (const f of ['config.json', 'model.safetensors']) copyFileSync(join(model, f), join(noTok, f));
   await fails(['eval', '--model', model, '--dataset', empty], /holds no text/);
-  await fails(['eval', '--model', model, '--dataset', short, '--window', '128'], /shorter than one window: \d+ tokens/);
-  await fails(['eval', '--model', model, '--dataset', text, '--recipe', 'general/ptq/fp8_default-kv_fp8', '--calib_size', '0'], /--calib_size/);
+  await fails(
+    ['eval', '--model', model, '--dataset', short, '--window', '128'],
+    /shorter than one window: \d+ tokens/,
+  );
+  await fails(
+    [
+      'eval',
+      '--model',
+      model,
+      '--dataset',
+      text,
+      '--recipe',
+      'general/ptq/fp8_default-kv_fp8',
+      '--calib_size',
+      '0',
+    ],
+    /--calib_size/,
+  );
   await fails(['eval', '--model', noTok, '--dataset', text], /tokenizer\.json/);
   await fails(['eval', '--model', model, '--dataset', join(tmp.dir, 'missing.txt')], /not found/);
   await fails(['eval', '--model', model, '--dataset', text, '--window', 'ten'], /--window ten/);

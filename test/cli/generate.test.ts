@@ -2,7 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scratch, storiesModel } from '../calib/helpers.js';
-import { hasStack, mopt } from './eval-helpers.js';
+import { hasStack, mopt } from '../calib/cli-run.js';
 
 const tmp = scratch('cli-generate');
 after(() => tmp.cleanup());
@@ -16,7 +16,19 @@ test('greedy generation prints the known stories260K text', async () => {
 });
 
 test('with FP8 simulated the story still starts the same way', async () => {
-  const r = await mopt(['generate', '--model', model, '--max_new_tokens', '12', '--recipe', 'general/ptq/fp8_default-kv_fp8', '--calib_size', '4', '--calib_seq', '64']);
+  const r = await mopt([
+    'generate',
+    '--model',
+    model,
+    '--max_new_tokens',
+    '12',
+    '--recipe',
+    'general/ptq/fp8_default-kv_fp8',
+    '--calib_size',
+    '4',
+    '--calib_seq',
+    '64',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(r.stdout.startsWith('Once upon a time, there was a little girl'), r.stdout);
   assert.match(r.stderr, /calibrate: 45 quantizers/);

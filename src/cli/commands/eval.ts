@@ -80,7 +80,11 @@ export async function simulateRecipe(
     calibSize: flags.calib_size,
     calibSeq: intFlag('calib_seq', flags.calib_seq, 1),
   });
-  const batchSize = resolveBatchSize(intFlag('batch_size', flags.batch_size, 0), set.samples.length, set.seqLen);
+  const batchSize = resolveBatchSize(
+    intFlag('batch_size', flags.batch_size, 0),
+    set.samples.length,
+    set.seqLen,
+  );
   io.stderr(`calibrate: ${set.samples.length} samples of ${set.seqLen} tokens, batch size ${batchSize}\n`);
   const r = await calibrateActivations({
     modelDir,
@@ -88,10 +92,13 @@ export async function simulateRecipe(
     batches: calibBatches(set, batchSize),
     engine: flags.engine,
     onWarning: (m) => io.stderr(`mopt: warning: ${m}\n`),
-    onProgress: (p) => io.stderr(`calibrate: layer step ${p.step}/${p.steps}, ${(p.elapsedMs / 1000).toFixed(1)} s\n`),
+    onProgress: (p) =>
+      io.stderr(`calibrate: layer step ${p.step}/${p.steps}, ${(p.elapsedMs / 1000).toFixed(1)} s\n`),
   });
   const seconds = r.elapsedMs / 1000;
-  io.stderr(`calibrate: ${r.stats.amax.size} quantizers, ${r.stats.tokens} tokens in ${seconds.toFixed(1)} s (${r.engine})\n`);
+  io.stderr(
+    `calibrate: ${r.stats.amax.size} quantizers, ${r.stats.tokens} tokens in ${seconds.toFixed(1)} s (${r.engine})\n`,
+  );
   return {
     label,
     plan,
@@ -105,12 +112,15 @@ export function renderEvalTable(rows: readonly EvalRow[]): string {
   const cells = rows.map((r) => [
     r.variant,
     r.perplexity.toFixed(4),
-    r.delta === null ? '-' : `${r.delta >= 0 ? '+' : ''}${r.delta.toFixed(4)} (${((r.delta / rows[0]!.perplexity) * 100).toFixed(2)}%)`,
+    r.delta === null
+      ? '-'
+      : `${r.delta >= 0 ? '+' : ''}${r.delta.toFixed(4)} (${((r.delta / rows[0]!.perplexity) * 100).toFixed(2)}%)`,
     String(r.tokens),
   ]);
   const head = ['variant', 'perplexity', 'Δ vs original', 'tokens'];
   const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => c.map((v, i) => (i === 0 ? v.padEnd(width[i]!) : v.padStart(width[i]!))).join('  ');
+  const line = (c: string[]): string =>
+    c.map((v, i) => (i === 0 ? v.padEnd(width[i]!) : v.padStart(width[i]!))).join('  ');
   return [line(head), ...cells.map(line)].join('\n') + '\n';
 }
 
@@ -128,7 +138,9 @@ interface EvalOpts extends CalibFlags {
 export function registerEvalCommand(program: Command, io: CliIO): void {
   program
     .command('eval')
-    .description('perplexity of the original model, a recipe simulated by fake quantization, and an exported checkpoint')
+    .description(
+      'perplexity of the original model, a recipe simulated by fake quantization, and an exported checkpoint',
+    )
     .requiredOption('--model <dir|hf-id>', 'the original (unquantized) model')
     .requiredOption('--dataset <text>', 'evaluation text: a .txt file, a folder of .txt files, or "builtin"')
     .option('--recipe <recipe>', 'simulate this PTQ recipe (weights and activations fake-quantized)')
@@ -150,7 +162,8 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
       const ids = evalTokens(tok, opts.dataset);
       const bos = tok.bosId === undefined ? {} : { bosId: tok.bosId };
       const all = evalWindows(ids, window, { ...bos, source: opts.dataset });
-      const max = opts.max_windows === undefined ? all.windows.length : intFlag('max_windows', opts.max_windows, 1);
+      const max =
+        opts.max_windows === undefined ? all.windows.length : intFlag('max_windows', opts.max_windows, 1);
       const windows = { ...all, windows: all.windows.slice(0, max) };
       const variants: EvalVariant[] = [originalVariant(modelDir)];
       let sim: SimulatedRecipe | null = null;
@@ -158,10 +171,19 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
         sim = await simulateRecipe(io, modelDir, tok, opts.recipe, opts);
         variants.push(fakeQuantVariant(modelDir, sim.label, sim.plan, sim.stats, sim.weights));
       }
-      if (opts.quantized !== undefined) variants.push(exportedVariant(opts.quantized, `exported ${opts.quantized.replace(/\/+$/, '').replace(/^.*\//, '')}`));
+      if (opts.quantized !== undefined)
+        variants.push(
+          exportedVariant(
+            opts.quantized,
+            `exported ${opts.quantized.replace(/\/+$/, '').replace(/^.*\//, '')}`,
+          ),
+        );
       const rows = evaluateVariants(variants, windows, {
         batchSize: intFlag('eval_batch', opts.eval_batch, 1),
-        onVariant: (label, i, n) => io.stderr(`eval: scoring ${label} (${i + 1}/${n}, ${windows.windows.length} windows of ${window})\n`),
+        onVariant: (label, i, n) =>
+          io.stderr(
+            `eval: scoring ${label} (${i + 1}/${n}, ${windows.windows.length} windows of ${window})\n`,
+          ),
       });
       if (!opts.json) {
         io.stdout(renderEvalTable(rows));

@@ -39,7 +39,8 @@ export function registerGenerateCommand(program: Command, io: CliIO): void {
       const modelDir = resolveModelPath(opts.model);
       const tok = loadTokenizer(modelDir);
       const prompt = tok.encode(opts.prompt);
-      const sim = opts.recipe === undefined ? null : await simulateRecipe(io, modelDir, tok, opts.recipe, opts);
+      const sim =
+        opts.recipe === undefined ? null : await simulateRecipe(io, modelDir, tok, opts.recipe, opts);
       const model = ReferenceModel.open(modelDir, {
         residentWeights: true,
         weightTransform: sim ? simulatedWeights(sim.plan, sim.weights) : null,

@@ -1,13 +1,24 @@
 /**
- * Worker side of the fake-quant pool: runs fakeQuantSpec on its slice of a shared tensor and
- * writes into the shared output.
+ * Worker side of the quantization pool: fake-quant tasks run fakeQuantSpec on their slice of a
+ * shared tensor and write into the shared output; 'real-quant-bf16' tasks export a row slice.
  */
 
 import { parentPort } from 'node:worker_threads';
 import { fakeQuantSpec } from './fake-quant.js';
 import type { PoolTask } from './pool.js';
+import { runRealQuantSlice, type RealQuantSliceTask } from './real-quant-slice.js';
 
-parentPort?.on('message', (task: PoolTask) => {
+parentPort?.on('message', (message: PoolTask | RealQuantSliceTask) => {
+  if ('kind' in message) {
+    try {
+      const { result, transfer } = runRealQuantSlice(message);
+      parentPort?.postMessage({ id: message.id, error: null, result }, transfer);
+    } catch (err) {
+      parentPort?.postMessage({ id: message.id, error: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
+  const task = message;
   try {
     const x = new Float32Array(task.input, task.offset * 4, task.length);
     const out = new Float32Array(task.output, task.offset * 4, task.length);

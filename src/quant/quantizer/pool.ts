@@ -6,7 +6,7 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 import { MoptError } from '../../errors.js';
 import type { QuantizerAttributeConfig } from '../../recipe/types.js';
 import { amaxShape, checkShape, numel, reduceAmax } from './amax.js';
@@ -33,7 +33,7 @@ export interface PoolOptions {
 }
 
 interface Pending {
-  resolve: () => void;
+  resolve: (result: unknown) => void;
   reject: (e: Error) => void;
 }
 
@@ -52,20 +52,20 @@ function spawnWorker(): Worker {
 function ensureWorkers(n: number): Worker[] {
   while (workers.length < n) {
     const w = spawnWorker();
-    w.on('message', (m: { id: number; error: string | null }) => {
+    w.on('message', (m: { id: number; error: string | null; result?: unknown }) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
       if (pending.size === 0) for (const x of workers) x.unref(); // idle workers must not keep the process alive
       if (!p) return;
-      if (m.error === null) p.resolve();
-      else p.reject(new MoptError('QUANT_POOL', `fake-quant worker failed: ${m.error}`, { exitCode: 1 }));
+      if (m.error === null) p.resolve(m.result);
+      else p.reject(new MoptError('QUANT_POOL', `quantization worker failed: ${m.error}`, { exitCode: 1 }));
     });
     // a dead worker fails every task in flight and leaves the pool, so the next call starts a fresh one
     const fail = (e: Error) => {
       workers = workers.filter((x) => x !== w);
       for (const p of pending.values())
         p.reject(
-          new MoptError('QUANT_POOL', `fake-quant worker failed: ${e.message}`, { exitCode: 1, cause: e }),
+          new MoptError('QUANT_POOL', `quantization worker failed: ${e.message}`, { exitCode: 1, cause: e }),
         );
       pending.clear();
     };
@@ -82,6 +82,32 @@ export async function closeQuantPool(): Promise<void> {
   const ws = workers;
   workers = [];
   await Promise.all(ws.map((w) => w.terminate()));
+}
+
+/** The default worker count: available cores - 1, at least 1, at most 8. */
+export function defaultThreads(): number {
+  return Math.min(8, Math.max(1, availableParallelism() - 1));
+}
+
+/**
+ * Runs one task (a message the worker script understands, with a fresh `id`) on worker `slot` of
+ * a pool of `threads`; resolves with the worker's result. `transfer` moves buffers instead of copying.
+ */
+export function runOnPool<T>(
+  threads: number,
+  slot: number,
+  task: { kind: string } & Record<string, unknown>,
+  transfer: TransferListItem[] = [],
+): Promise<T> {
+  const ws = ensureWorkers(threads);
+  const id = nextId++;
+  const done = new Promise<T>((resolve, reject) =>
+    pending.set(id, { resolve: (r) => resolve(r as T), reject }),
+  );
+  const w = ws[slot % ws.length]!;
+  w.ref();
+  w.postMessage({ ...task, id }, transfer);
+  return done;
 }
 
 /** Rows of dim 0 that must stay together (2-D tiles on a 2-D tensor) and the amax slice of a range. */
@@ -115,7 +141,7 @@ export async function fakeQuantPooled(
   pool: PoolOptions = {},
 ): Promise<Float32Array> {
   checkShape(x, shape);
-  const threads = pool.threads ?? Math.min(8, Math.max(1, availableParallelism() - 1));
+  const threads = pool.threads ?? defaultThreads();
   if (!cfg.enable || shape.length === 0 || x.length < (pool.minElements ?? 1 << 20) || threads < 2) {
     return fakeQuant(x, shape, cfg, amax, opts);
   }
@@ -161,7 +187,7 @@ export async function fakeQuantPooled(
       amax: resolved === null ? null : slicer === null ? resolved : Float32Array.from(slicer.slice(r0, r1)),
       globalAmax,
     };
-    jobs.push(new Promise<void>((resolve, reject) => pending.set(task.id, { resolve, reject })));
+    jobs.push(new Promise<void>((resolve, reject) => pending.set(task.id, { resolve: () => resolve(), reject })));
     ws[t % ws.length]!.ref();
     ws[t % ws.length]!.postMessage(task);
   }

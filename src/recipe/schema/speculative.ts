@@ -145,17 +145,7 @@ function checkEagleRope(c: T.EagleConfig): void {
     );
 }
 
-/** Fields of types.ts's DFlashConfig that a newer upstream added; 0.47.0's class lacks them. */
-type PostReleaseDFlashField =
-  | 'dflash_use_flex_attention'
-  | 'dflash_fp32_master_weights'
-  | 'dflash_lilicorr_w_ce'
-  | 'dflash_lilicorr_w_margin'
-  | 'dflash_lilicorr_margin'
-  | 'dflash_lilicorr_w_pen'
-  | 'dflash_selector_loss_alpha';
-
-export const DFlashConfigModel = defineModel<Omit<T.DFlashConfig, PostReleaseDFlashField>>({
+export const DFlashConfigModel = defineModel<T.DFlashConfig>({
   name: 'DFlashConfig',
   module: ALGO_MODULE,
   fields: {
