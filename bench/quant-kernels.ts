@@ -13,8 +13,11 @@ import { maxCalibrateWeightBf16 } from '../src/quant/calib-weights/max-bf16.js';
 import { reduceAmax } from '../src/quant/quantizer/amax.js';
 import { realQuant } from '../src/quant/quantizer/real-quant.js';
 import { realQuantBf16, realQuantFast } from '../src/quant/quantizer/real-quant-fast.js';
+import { closeQuantPool } from '../src/quant/quantizer/pool.js';
+import { realQuantBf16Pooled } from '../src/quant/quantizer/real-quant-pool.js';
+import { performance } from 'node:perf_hooks';
 import type { QuantizerAttributeConfig } from '../src/recipe/types.js';
-import { timeMedianMs } from './stats.js';
+import { median, timeMedianMs } from './stats.js';
 
 function cfg(over: Partial<QuantizerAttributeConfig>): QuantizerAttributeConfig {
   return {
@@ -53,6 +56,35 @@ export interface BenchKernelOptions {
   runs?: number;
 }
 
+/** One timed run of an async function, in ms. */
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/**
+ * realQuantBf16Pooled on 2 worker threads (as the 2-core target), median of `runs`; the bf16 input
+ * sits in a SharedArrayBuffer as the exporter should read it.
+ */
+export async function benchQuantKernelsPooled(opts: BenchKernelOptions = {}): Promise<string[]> {
+  const rows = opts.rows ?? 2048;
+  const cols = opts.cols ?? 4096;
+  const runs = opts.runs ?? 5;
+  const n = rows * cols;
+  const bits = new Uint16Array(new SharedArrayBuffer(n * 2));
+  bits.set(weights(n));
+  const lines = [`pooled (2 workers, shared bf16 input), [${rows}, ${cols}]; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
+  for (const [label, c] of FORMATS) {
+    const times: number[] = [];
+    await realQuantBf16Pooled(bits, [rows, cols], c, undefined, {}, { threads: 2 });
+    for (let i = 0; i < runs; i++) times.push(await timeAsync(() => realQuantBf16Pooled(bits, [rows, cols], c, undefined, {}, { threads: 2 })));
+    lines.push(`  ${label}: realQuantBf16Pooled ${(n / 1e3 / median(times)).toFixed(0)} M elem/s`);
+  }
+  await closeQuantPool();
+  return lines;
+}
+
 export function benchQuantKernels(opts: BenchKernelOptions = {}): string[] {
   const rows = opts.rows ?? 2048;
   const cols = opts.cols ?? 4096;
@@ -81,10 +113,14 @@ export function benchQuantKernels(opts: BenchKernelOptions = {}): string[] {
     fmt('bf16 amax + finite check, fast (integer max of the magnitude bits)', timeMedianMs(() => bf16Amax(bits), runs)),
   );
   for (const [label, c] of FORMATS) {
+    const calibrated = !label.startsWith('MX'); // MX formats store no amax: nothing to calibrate
     const refRuns = Math.max(3, Math.ceil(runs / 2));
+    if (calibrated)
+      lines.push(
+        fmt(`${label}: max calibration, reference`, timeMedianMs(() => maxCalibrateWeight(w, shape, c), refRuns, 1)),
+        fmt(`${label}: max calibration, bf16 fast`, timeMedianMs(() => maxCalibrateWeightBf16(bits, shape, c), runs)),
+      );
     lines.push(
-      fmt(`${label}: max calibration, reference`, timeMedianMs(() => maxCalibrateWeight(w, shape, c), refRuns, 1)),
-      fmt(`${label}: max calibration, bf16 fast`, timeMedianMs(() => maxCalibrateWeightBf16(bits, shape, c), runs)),
       fmt(`${label}: realQuant reference (float32)`, timeMedianMs(() => realQuant(w, shape, c), refRuns, 1)),
       fmt(`${label}: realQuantFast (float32)`, timeMedianMs(() => realQuantFast(w, shape, c), runs)),
       fmt(`${label}: realQuantBf16 (bf16 bits)`, timeMedianMs(() => realQuantBf16(bits, shape, c), runs)),
@@ -93,4 +129,7 @@ export function benchQuantKernels(opts: BenchKernelOptions = {}): string[] {
   return lines;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) for (const l of benchQuantKernels()) process.stdout.write(`${l}\n`);
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const l of benchQuantKernels()) process.stdout.write(`${l}\n`);
+  for (const l of await benchQuantKernelsPooled()) process.stdout.write(`${l}\n`);
+}

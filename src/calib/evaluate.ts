@@ -46,11 +46,11 @@ export function fakeQuantVariant(
   return {
     label,
     open: () => {
-      const weightTransform: WeightTransform = simulatedWeights(plan, weights);
-      return {
-        model: ReferenceModel.open(modelDir, { weightTransform }),
-        observer: simulatedActivations(plan, stats),
-      };
+      const model = ReferenceModel.open(modelDir);
+      const read = (t: string): Float32Array => model.checkpoint.readTensorF32(t);
+      const weightTransform: WeightTransform = simulatedWeights(plan, weights, read);
+      model.setWeightTransform(weightTransform);
+      return { model, observer: simulatedActivations(plan, stats) };
     },
   };
 }

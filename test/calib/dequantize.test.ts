@@ -6,6 +6,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDequantized } from '../../src/calib/dequantize.js';
 import { simulatedWeights } from '../../src/calib/simulate.js';
@@ -37,7 +38,27 @@ interface Case {
   groupAmax?: boolean;
 }
 
+/** Weight-only static NVFP4 on the MLP: its global amax is shared by gate/up (quant-engine §3.1 step 8). */
+const staticRecipe = join(tmp.dir, 'nvfp4_static_mlp.yaml');
+writeFileSync(
+  staticRecipe,
+  [
+    '# modelopt-schema: modelopt.torch.quantization.config.QuantizeConfig',
+    'imports:',
+    '  base_disable_all: configs/ptq/units/base_disable_all',
+    '  nvfp4_static: configs/numerics/nvfp4_static',
+    'algorithm: max',
+    'quant_cfg:',
+    '  - $import: base_disable_all',
+    "  - quantizer_name: '*mlp*weight_quantizer'",
+    '    cfg:',
+    '      $import: nvfp4_static',
+    '',
+  ].join('\n'),
+);
+
 const cases: Case[] = [
+  { recipe: staticRecipe, format: 'nvfp4', nearTieShare: 0 },
   { recipe: 'general/ptq/nvfp4_weight_only-kv_fp8_cast', format: 'nvfp4', nearTieShare: 0, groupAmax: true },
   { recipe: 'configs/ptq/presets/model/mxfp8', format: 'mxfp8', nearTieShare: 0 },
   {
@@ -62,8 +83,8 @@ for (const c of cases) {
     exportCheckpoint({ modelDir: model, quantize, exportPath: out, force: true });
     const plan = planFor(model, c.recipe);
     const configs = new Map(plan.slots.map((p) => [p.slot.name, p]));
-    const simulate = simulatedWeights(plan);
     const src = openCheckpoint(model);
+    const simulate = simulatedWeights(plan, { method: 'max' }, (t) => src.readTensorF32(t));
     const d = openDequantized(out);
     try {
       assert.ok(d.linears.size > 0);

@@ -60,6 +60,13 @@ test('a rigged router: experts 2 and 3 get no token, warned, and take the max of
     );
   }
   assert.equal(r.stats.fallbacks.size, 2 * 3 * 2, '2 layers x 3 projections x 2 starved experts');
+  const ort = await calibrateActivations({ modelDir: dir, plan, batches: batches() });
+  assert.equal(ort.engine, 'onnx');
+  assert.deepEqual(ort.stats.expertTokens, r.stats.expertTokens);
+  for (const [name, v] of r.stats.amax) {
+    const o = ort.stats.amax.get(name)!;
+    assert.ok(Math.abs(o - v) <= 1e-5 * v, `${name}: onnx ${o} vs reference ${v}`);
+  }
 });
 
 test('an MoE layer where no expert sees a token falls back to 0.5', async () => {

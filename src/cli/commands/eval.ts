@@ -18,6 +18,7 @@ import {
   type EvalVariant,
 } from '../../calib/evaluate.js';
 import type { WeightMethod } from '../../calib/simulate.js';
+import { openDequantized } from '../../calib/dequantize.js';
 import { loadQuantizeInput, planModel, weightCalibration } from '../../export/index.js';
 import { resolveModelPath } from '../../model/hf-cache.js';
 import { loadTokenizer, type ModelTokenizer } from '../../model/tokenizer.js';
@@ -165,6 +166,7 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
       const max =
         opts.max_windows === undefined ? all.windows.length : intFlag('max_windows', opts.max_windows, 1);
       const windows = { ...all, windows: all.windows.slice(0, max) };
+      if (opts.quantized !== undefined) openDequantized(opts.quantized).checkpoint.close(); // fail before scoring
       const variants: EvalVariant[] = [originalVariant(modelDir)];
       let sim: SimulatedRecipe | null = null;
       if (opts.recipe !== undefined) {

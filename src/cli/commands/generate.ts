@@ -41,10 +41,11 @@ export function registerGenerateCommand(program: Command, io: CliIO): void {
       const prompt = tok.encode(opts.prompt);
       const sim =
         opts.recipe === undefined ? null : await simulateRecipe(io, modelDir, tok, opts.recipe, opts);
-      const model = ReferenceModel.open(modelDir, {
-        residentWeights: true,
-        weightTransform: sim ? simulatedWeights(sim.plan, sim.weights) : null,
-      });
+      const model = ReferenceModel.open(modelDir, { residentWeights: true });
+      if (sim) {
+        const read = (t: string): Float32Array => model.checkpoint.readTensorF32(t);
+        model.setWeightTransform(simulatedWeights(sim.plan, sim.weights, read));
+      }
       try {
         const t0 = performance.now();
         const out = generateGreedy(model, prompt, maxNew, {

@@ -96,6 +96,20 @@ export function bf16BlockAmax(
   return out;
 }
 
+/** Largest magnitude pattern of every last-axis block of a rows x cols tensor (cols % size == 0). */
+export function bf16BlockMaxMagnitude(bits: Uint16Array, rows: number, cols: number, size: number): Uint16Array {
+  const out = new Uint16Array((rows * cols) / size);
+  for (let b = 0, i = 0; b < out.length; b++) {
+    let m = 0;
+    for (const end = i + size; i < end; i++) {
+      const a = bits[i]! & 0x7fff;
+      if (a > m) m = a;
+    }
+    out[b] = m;
+  }
+  return out;
+}
+
 /** amax of every run of `run` consecutive elements (per-channel rows) into `out`. */
 export function bf16RunAmax(bits: Uint16Array, run: number, out: Float32Array): Float32Array {
   for (let k = 0, i = 0; i < bits.length; k++, i += run) out[k] = bf16Amax(bits, i, i + run);

@@ -88,7 +88,7 @@ export function intEncodeRange(
   for (let k = 0; k < n; k++) {
     let v = Math.fround(x[xStart + k]! / ws);
     v = v < lo ? lo : v > hi ? hi : v;
-    out[oStart + k] = v + RINT_MAGIC - RINT_MAGIC;
+    out[oStart + k] = (v + RINT_MAGIC - RINT_MAGIC) | 0; // NaN | 0 = 0; the explicit int store is ~3x faster
   }
 }
 

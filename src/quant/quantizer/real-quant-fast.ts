@@ -10,7 +10,10 @@ import { MoptError } from '../../errors.js';
 import type { QuantizerAttributeConfig } from '../../recipe/types.js';
 import {
   applyByteTable,
+  BF16_INF_BITS,
   bf16Amax,
+  bf16BitsToNumber,
+  bf16BlockMaxMagnitude,
   bf16Decode,
   fp8CodeTableBf16,
   type Fp8DivideMode,
@@ -160,6 +163,31 @@ function int(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowG
   return { weight: { dtype: 'U8', shape: outShape, data: packed }, weight_scale: scale };
 }
 
+/** NVFP4 tensors with at least this many blocks map bf16 block magnitudes to scale bytes by table. */
+const SCALE_TABLE_MIN_BLOCKS = 1 << 16;
+
+/** Largest entry of `mags` not above `limit` (limit 0x7F80 skips NaN blocks, 0x7FFF keeps them). */
+function maxOf16(mags: Uint16Array, limit: number): number {
+  let m = 0;
+  for (let i = 0; i < mags.length; i++) {
+    const v = mags[i]!;
+    if (v > m && v <= limit) m = v;
+  }
+  return m;
+}
+
+/** The amax a block-magnitude pattern stands for (NaN above Inf, as reduceAmax gives). */
+function magnitudeValue(m: number): number {
+  return m > BF16_INF_BITS ? NaN : bf16BitsToNumber(m);
+}
+
+/** out[b] = rule(amax of block b), evaluated once per distinct magnitude pattern. */
+function byTable(mags: Uint16Array, out: Uint8Array, rule: (amax: number) => number): void {
+  const table = new Uint8Array(32768);
+  for (let m = 0; m < 32768; m++) table[m] = rule(magnitudeValue(m));
+  for (let b = 0; b < mags.length; b++) out[b] = table[mags[b]!]!;
+}
+
 function maxIgnoringNaN(a: Float32Array): number {
   let g = 0;
   for (const v of a) if (v > g) g = v;
@@ -171,26 +199,33 @@ function nvfp4(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: Ro
   if (f.kind !== 'nvfp4') throw exportError('internal: not an NVFP4 spec');
   const { rows, cols } = src;
   const bs = f.blockSize;
-  const blockMax = groupAmax(src, rg);
-  const scales = new Uint8Array(blockMax.length);
+  // bf16 with many blocks: a block amax is one of 32768 magnitudes, so its scale byte is a lookup
+  const mags = src.bits && rg.count >= SCALE_TABLE_MIN_BLOCKS ? bf16BlockMaxMagnitude(src.bits, rows, cols, bs) : null;
+  const blockMax = mags ? null : groupAmax(src, rg);
+  const scales = new Uint8Array(rg.count);
   let ws2: number;
   if (f.dynamic) {
     let wAmax = spec.constantAmax;
     if (wAmax === null) {
       if (amax !== undefined) wAmax = scalarAmax(amax);
+      else if (mags) wAmax = magnitudeValue(maxOf16(mags, 0x7fff));
       else {
         wAmax = 0; // the tensor max is the NaN-propagating max of the block maxima
-        for (const v of blockMax) if (v > wAmax || v !== v) wAmax = v;
+        for (const v of blockMax!) if (v > wAmax || v !== v) wAmax = v;
       }
     }
-    ws2 = Math.fround(wAmax / (opts.scale2Divisor ?? 2688));
-    for (let b = 0; b < scales.length; b++) scales[b] = nvfp4ExportScaleDynamic(blockMax[b]!, ws2);
+    const s2 = Math.fround(wAmax / (opts.scale2Divisor ?? 2688));
+    ws2 = s2;
+    if (mags) byTable(mags, scales, (a) => nvfp4ExportScaleDynamic(a, s2));
+    else for (let b = 0; b < scales.length; b++) scales[b] = nvfp4ExportScaleDynamic(blockMax![b]!, s2);
   } else {
-    const bAmax = spec.constantAmax === null && amax === undefined ? blockMax : resolveAmax(EMPTY, shape, spec, amax);
-    const g = opts.globalAmax ?? maxIgnoringNaN(bAmax);
+    const live = spec.constantAmax === null && amax === undefined;
+    const bAmax = live ? blockMax : resolveAmax(EMPTY, shape, spec, amax);
     const norm = f.fourOverSix ? 256 : 448;
+    const g = opts.globalAmax ?? (bAmax ? maxIgnoringNaN(bAmax) : magnitudeValue(maxOf16(mags!, BF16_INF_BITS)));
     ws2 = nvfp4GlobalScale(g, norm);
-    for (let b = 0; b < scales.length; b++) scales[b] = nvfp4ExportScaleStatic(bAmax[b]!, g, norm);
+    if (bAmax) for (let b = 0; b < scales.length; b++) scales[b] = nvfp4ExportScaleStatic(bAmax[b]!, g, norm);
+    else byTable(mags!, scales, (a) => nvfp4ExportScaleStatic(a, g, norm));
   }
   const denoms = new Float32Array(256);
   for (let s = 0; s < 256; s++) denoms[s] = Math.fround(decodeE4M3(s) * ws2);

@@ -61,6 +61,10 @@ export async function realQuantBf16Pooled(
   const f = spec.format;
   if (rg === null || (spec.dynamic && f.kind !== 'nvfp4' && f.kind !== 'mx')) return single();
   if ((opts.fp8Divide ?? 'f32') !== 'f32' && spec.granularity.kind !== 'tensor') return single();
+  // layouts realQuant rejects fail on this thread, with realQuant's own error and exit code
+  const cols = shape[shape.length - 1]!;
+  if (f.kind === 'int' && f.bits === 4 && shape[shape.length - 2]! % 2 !== 0) return single();
+  if ((f.kind === 'nvfp4' || f.kind === 'mx') && (cols % f.blockSize !== 0 || cols % 2 !== 0)) return single();
   const a1 = amax as AmaxInput | undefined;
   const sliceOpts: FastQuantOptions = { ...opts };
   // the amax every slice must use: a scalar, or one entry per group in dim-0 order

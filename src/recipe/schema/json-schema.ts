@@ -36,6 +36,9 @@ function toJson(schema: z.ZodType): Json {
         js.properties = { ...(js.properties as Json), $import: importNames };
         if ((ctx.zodSchema as unknown) !== schema) acceptImportMarker(js);
       }
+      // A typed list may splice or append a snippet: `- $import: name` is a valid item of any list.
+      if (js.type === 'array' && js.items && typeof js.items === 'object' && !Array.isArray(js.items))
+        js.items = { anyOf: [js.items, importMarker] };
       // pydantic turns booleans into ints here (four_over_six: true -> 1).
       if (ctx.zodSchema === BlockSizeValueSchema) (js.anyOf as Json[]).push({ type: 'boolean' });
     },

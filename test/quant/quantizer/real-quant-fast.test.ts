@@ -151,3 +151,22 @@ test('the fast paths raise realQuant\'s own errors on bad layouts', () => {
   assert.throws(() => realQuantBf16(bits, [3, 24], FP8_PER_CHANNEL, new Float32Array(2)), /amax has 2 values/);
   assert.throws(() => realQuantBf16(bits, [3, 25], FP8), /has 72 elements but shape \[3, 25\]/);
 });
+
+test('NVFP4 from bf16 with 65536+ blocks (scale bytes by table) equals realQuant, Inf/NaN blocks included', () => {
+  const shape = [1024, 1024];
+  const bits = randomBf16(1024 * 1024, 31);
+  const withSpecials = bits.slice();
+  withSpecials[100] = 0x7f80; // +Inf in block 6
+  withSpecials[5000] = 0xffc0; // NaN in another block
+  for (const b of [bits, withSpecials]) {
+    const w = bf16Decode(b);
+    for (const [name, cfg, amax, opts] of [
+      ['dynamic', NVFP4, undefined, {}],
+      ['dynamic W4A8', NVFP4, undefined, { scale2Divisor: 448 }],
+      ['static', NVFP4_STATIC, undefined, {}],
+      ['static four_over_six', NVFP4_46, undefined, { globalAmax: 3 }],
+    ] as const) {
+      sameResult(realQuantBf16(b, shape, cfg, amax, opts), realQuant(w, shape, cfg, amax, opts), `${name} (${b === bits ? 'finite' : 'Inf/NaN'})`);
+    }
+  }
+});
