@@ -33,8 +33,8 @@ import { fp8ReferenceBf16 } from './real-quant-bf16-reference.js';
 type Cfg = QuantizerAttributeConfig | QuantizerAttributeConfig[];
 type Amax = AmaxInput | Array<AmaxInput | undefined>;
 
-/** Per-tensor FP8 of at least this many bf16 elements builds the 64K code table. */
-const TABLE_MIN_ELEMENTS = 1 << 17;
+/** Per-tensor FP8 of at least this many bf16 elements builds the 64K code table (~3 ms to build). */
+export const FP8_TABLE_MIN_ELEMENTS = 1 << 19;
 
 export interface FastQuantOptions extends RealQuantOptions {
   /** bf16 sources, FP8 only: how W / ws is rounded before the E4M3 cast (default 'f32'). */
@@ -69,7 +69,7 @@ export function realQuantBf16(bits: Uint16Array, shape: readonly number[], cfg: 
   const mode = opts.fp8Divide ?? 'f32';
   if (!Array.isArray(cfg) && cfg.enable) {
     const spec = quantSpec(cfg, shape);
-    if (spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && (mode !== 'f32' || bits.length >= TABLE_MIN_ELEMENTS))
+    if (spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && (mode !== 'f32' || bits.length >= FP8_TABLE_MIN_ELEMENTS))
       return fp8TensorBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
     if (mode !== 'f32' && spec.format.kind === 'fp8') return fp8ReferenceBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { bf16Decode, numberToBf16Bits } from '../../../src/quant/formats/bf16-bits.js';
 import type { QuantizerAttributeConfig } from '../../../src/recipe/types.js';
 import { realQuant, type RealQuantResult } from '../../../src/quant/quantizer/real-quant.js';
-import { realQuantBf16, realQuantFast } from '../../../src/quant/quantizer/real-quant-fast.js';
+import { FP8_TABLE_MIN_ELEMENTS, realQuantBf16, realQuantFast } from '../../../src/quant/quantizer/real-quant-fast.js';
 import { fp8ReferenceBf16 } from '../../../src/quant/quantizer/real-quant-bf16-reference.js';
 import { quantSpec } from '../../../src/quant/quantizer/spec.js';
 import {
@@ -68,7 +68,7 @@ function sameResult(a: RealQuantResult, b: RealQuantResult, what: string): void 
 const SHAPES = [
   [64, 256],
   [2, 8, 128],
-  [512, 256], // 131072 elements: the bf16 FP8 table path
+  [1024, 512], // FP8_TABLE_MIN_ELEMENTS: the bf16 FP8 table path
 ];
 
 test('realQuantFast and realQuantBf16 equal realQuant byte for byte (random bf16 weights, own amax)', () => {
@@ -104,8 +104,9 @@ test('fast paths equal realQuant with stored amax, shared global amax and scale2
     sameResult(realQuantBf16(bits, shape, cfg, amax, opts), ref, `${name} bf16`);
   }
   // a per-tensor FP8 big enough for the table, with a stored amax
-  const big = randomBf16(1 << 17, 9);
-  sameResult(realQuantBf16(big, [256, 512], FP8, 0.75), realQuant(bf16Decode(big), [256, 512], FP8, 0.75), 'fp8 table, stored amax');
+  assert.equal(FP8_TABLE_MIN_ELEMENTS, 1024 * 512);
+  const big = randomBf16(1024 * 512, 9);
+  sameResult(realQuantBf16(big, [1024, 512], FP8, 0.75), realQuant(bf16Decode(big), [1024, 512], FP8, 0.75), 'fp8 table, stored amax');
 });
 
 test('every bf16 pattern (Inf and NaN included) gives the reference FP8, NVFP4 and MXFP4 bytes', () => {
