@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'tools/oracle/.venv/'] },
+  { ignores: ['dist/', 'node_modules/', 'tools/oracle/.venv/', 'tools/oracle/.venv-torch/', 'tools/oracle/out/', '.work/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,9 @@ let cached: string | undefined;
 
 export function packageVersion(): string {
   if (cached === undefined) {
-    const pkg = JSON.parse(readFileSync(join(dirname(BUILTIN_ROOT), 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(join(dirname(BUILTIN_ROOT), 'package.json'), 'utf8')) as {
+      version: string;
+    };
     cached = pkg.version;
   }
   return cached;

@@ -1,13 +1,13 @@
 /**
  * Turns a QuantPlan into what the writer needs: per quantized linear its weight quantizer, format,
- * constant input scale and fusion group; KV-cache scale tensors; the hf_quant_config contents.
- * Everything a data-free export cannot do is rejected here, before any tensor is read.
+ * input scale (constant or calibrated) and fusion group; KV-cache scale tensors; the hf_quant_config
+ * contents. Everything the export cannot do is rejected here, before any tensor is read.
  */
 import { MoptError } from '../errors.js';
 import type { TensorSpec } from '../model/safetensors-writer.js';
 import type { ModelSlots } from '../quant/names/types.js';
 import type { PlannedSlot, QuantPlan } from '../quant/plan/apply.js';
-import { excludeModules } from '../quant/plan/summary.js';
+import { excludeModules, slotNeedsData } from '../quant/plan/summary.js';
 import { activationScale } from '../quant/quantizer/export-amax.js';
 import { quantSpec } from '../quant/quantizer/spec.js';
 import type { QuantizerAttributeConfig } from '../recipe/types.js';
@@ -29,11 +29,13 @@ export interface ModuleExport {
   shape: number[];
   weight: WeightQuantizer;
   format: ExportFormat;
-  /** input_scale from a constant amax, or null (disabled, dynamic, MX, use_constant_amax). */
+  /** input_scale from a constant or calibrated amax, or null (disabled, dynamic, MX, use_constant_amax). */
   inputScale: number | null;
   /** Fusion group key (q/k/v, gate/up, w1/w3 of one block) or the module itself. */
   group: string;
   outputs: TensorSpec[];
+  /** The enabled input quantizer, when there is one. */
+  inputAttrs?: QuantizerAttributeConfig;
 }
 
 export interface ScalarTensor {
@@ -86,10 +88,56 @@ function constantScale(attrs: QuantizerAttributeConfig | null, width: number): n
   return activationScale(attrs.constant_amax, quantSpec(attrs, [1, width]));
 }
 
-export function buildExportPlan(model: ModelSlots, plan: QuantPlan): ExportPlan {
+/**
+ * The amax an exported activation scale comes from: calibrated for quantizers that need data (null when no
+ * statistics were given: the caller refuses or only checks the plan), the constant otherwise.
+ */
+function slotAmax(p: PlannedSlot | undefined, amax: ReadonlyMap<string, number> | undefined): number | null {
+  if (!p || !slotNeedsData(p) || amax === undefined) return null;
+  const v = amax.get(p.slot.name);
+  if (v === undefined)
+    throw new MoptError('E_MISSING_CALIBRATION', `'${p.slot.name}' needs a calibrated amax but none was given`, {
+      exitCode: 1,
+    });
+  return v;
+}
+
+/** Scale from a calibrated amax; only per-tensor activation quantizers have an input_scale to write. */
+function calibratedScale(name: string, attrs: QuantizerAttributeConfig, width: number, amax: number): number {
+  const spec = quantSpec(attrs, [1, width]);
+  if (spec.granularity.kind !== 'tensor')
+    throw new MoptError(
+      'E_EXPORT_UNSUPPORTED',
+      `'${name}': a static per-channel activation quantizer has no per-tensor scale to export`,
+      { hint: 'use a per-tensor (axis null) activation quantizer for export' },
+    );
+  return activationScale(amax, spec);
+}
+
+/** §4.3: shared-input siblings export the group max of their input amax, except FP8 per-tensor. */
+function unifyGroupInputs(groups: Map<string, ModuleExport[]>, amaxOf: Map<ModuleExport, number>): void {
+  for (const members of groups.values()) {
+    if (members.length < 2 || members[0]!.format === 'fp8') continue;
+    const own = members.map((m) => amaxOf.get(m));
+    if (own.some((a) => a === undefined)) continue;
+    const max = (own as number[]).reduce((a, b) => (b > a || b !== b ? b : a));
+    for (const m of members) m.inputScale = calibratedScale(m.module, m.inputAttrs!, m.shape.at(-1)!, max);
+  }
+}
+
+/**
+ * `activationAmax` (calibrated amax by quantizer name, from calibrateActivations) fills the input_scale,
+ * k_scale and v_scale of quantizers that need data; without it those scales are left out.
+ */
+export function buildExportPlan(
+  model: ModelSlots,
+  plan: QuantPlan,
+  activationAmax?: ReadonlyMap<string, number>,
+): ExportPlan {
   const inputs = new Map<string, PlannedSlot>();
   for (const p of plan.slots) if (p.slot.kind === 'input') inputs.set(p.slot.module, p);
   const modules = new Map<string, ModuleExport>();
+  const calibratedAmax = new Map<ModuleExport, number>();
   const layerConfigs = new Map<string, LayerConfig>();
   for (const p of plan.slots) {
     if (p.slot.kind !== 'weight') continue;
@@ -117,10 +165,12 @@ export function buildExportPlan(model: ModelSlots, plan: QuantPlan): ExportPlan 
     const input = enabledSingle(inputs.get(module));
     const format = moduleFormat(weight, input);
     const width = slot.shape[slot.shape.length - 1]!;
-    const inputScale = constantScale(input, width);
+    const inAmax = slotAmax(inputs.get(module), activationAmax);
+    const inputScale =
+      inAmax === null || !input ? constantScale(input, width) : calibratedScale(module, input, width, inAmax);
     const outputs = weightOutputs(module, tensor, slot.shape, weight);
     if (inputScale !== null) outputs.push({ name: `${module}.input_scale`, dtype: 'F32', shape: [] });
-    modules.set(tensor, {
+    const entry: ModuleExport = {
       module,
       tensor,
       shape: slot.shape,
@@ -129,11 +179,15 @@ export function buildExportPlan(model: ModelSlots, plan: QuantPlan): ExportPlan 
       inputScale,
       group: fusionGroup(module),
       outputs,
-    });
+    };
+    if (input) entry.inputAttrs = input;
+    if (inAmax !== null) calibratedAmax.set(entry, inAmax);
+    modules.set(tensor, entry);
     layerConfigs.set(module, layerConfig(format, weight));
   }
   const groups = new Map<string, ModuleExport[]>();
   for (const m of modules.values()) groups.set(m.group, [...(groups.get(m.group) ?? []), m]);
+  unifyGroupInputs(groups, calibratedAmax);
 
   const kvScales = new Map<string, ScalarTensor>();
   const kvAttrs: QuantizerAttributeConfig[] = [];
@@ -143,7 +197,8 @@ export function buildExportPlan(model: ModelSlots, plan: QuantPlan): ExportPlan 
     if (!attrs) continue;
     kvAttrs.push(attrs);
     const proj = p.slot.kind === 'k_bmm' ? 'k' : 'v';
-    const value = constantScale(attrs, 1);
+    const kvAmax = slotAmax(p, activationAmax);
+    const value = kvAmax === null ? constantScale(attrs, 1) : calibratedScale(p.slot.name, attrs, 1, kvAmax);
     if (value === null) continue;
     const name = `${p.slot.module}.${proj}_proj.${proj}_scale`;
     kvScales.set(`${p.slot.module}.${proj}_proj.weight`, { spec: { name, dtype: 'F32', shape: [] }, value });

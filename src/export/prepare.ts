@@ -1,7 +1,7 @@
 /**
  * Everything `mopt quantize` decides before touching a weight: open the checkpoint, name its
- * quantizers, apply the recipe, and refuse what a data-free export cannot do (unsupported
- * algorithm, activation quantizers that need calibration data, unexportable layouts).
+ * quantizers, apply the recipe, and refuse what the export cannot do (unsupported algorithm,
+ * activation quantizers without calibration statistics, unexportable layouts).
  */
 import { MoptError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../model/checkpoint.js';
@@ -12,6 +12,7 @@ import { buildPlanReport, type PlanReport } from '../quant/plan/report.js';
 import { entrySource } from '../recipe/index.js';
 import type { QuantizeConfig } from '../recipe/types.js';
 import { weightCalibration, type WeightCalibration } from './algorithm.js';
+import { activationTargets } from '../calib/targets.js';
 import { buildExportPlan, type ExportPlan } from './export-plan.js';
 
 export interface PlannedModel {
@@ -63,7 +64,7 @@ export function needsDataError(report: PlanReport): MoptError {
     'E_NEEDS_DATA',
     `the recipe enables ${report.calibratedActivationQuantizers} static activation quantizers that need calibration data (--dataset): ${parts.join('; ')}`,
     {
-      hint: 'calibration with a dataset is not available yet; use a weight-only recipe (e.g. general/ptq/nvfp4_weight_only-kv_fp8_cast), dynamic activations, or constant-amax ("cast") KV quantizers',
+      hint: 'run calibrateActivations with this plan and pass its amax (mopt quantize does this with --dataset), or use a weight-only recipe, dynamic activations, or constant-amax ("cast") KV quantizers',
     },
   );
 }
@@ -73,8 +74,38 @@ export interface PreparedExport extends PlannedModel {
   exportPlan: ExportPlan;
 }
 
-/** planModel plus the data-free checks; the checkpoint stays open for the caller to close. */
-export function prepareExport(modelDir: string, quantize: QuantizeConfig): PreparedExport {
+export interface PrepareOptions {
+  /**
+   * Calibrated amax per activation quantizer (ActivationStats.amax from calibrateActivations run with the
+   * same plan). With it, data-needing quantizers export calibrated scales instead of being refused.
+   */
+  activationAmax?: ReadonlyMap<string, number>;
+  /**
+   * Check everything except calibration data (the algorithm, the layouts, the target): what `mopt quantize`
+   * runs before it spends time calibrating. The returned plan then lacks calibrated scales.
+   */
+  deferCalibration?: boolean;
+}
+
+/** Every data-needing quantizer of the plan must have an amax; names the missing ones. */
+function checkCalibrated(plan: QuantPlan, amax: ReadonlyMap<string, number>): void {
+  const missing = activationTargets(plan)
+    .map((t) => t.name)
+    .filter((n) => !amax.has(n));
+  if (missing.length === 0) return;
+  throw new MoptError(
+    'E_MISSING_CALIBRATION',
+    `the calibration statistics lack ${missing.length} quantizer(s) this recipe needs: ${listSome(missing)}`,
+    { exitCode: 1, hint: 'calibrate with the same model and recipe the export uses' },
+  );
+}
+
+/** planModel plus the export checks; the checkpoint stays open for the caller to close. */
+export function prepareExport(
+  modelDir: string,
+  quantize: QuantizeConfig,
+  options: PrepareOptions = {},
+): PreparedExport {
   const planned = planModel(modelDir, quantize);
   try {
     if (planned.checkpoint.config.quantization_config !== undefined) {
@@ -84,8 +115,11 @@ export function prepareExport(modelDir: string, quantize: QuantizeConfig): Prepa
       );
     }
     const calibration = weightCalibration(quantize.algorithm);
-    if (planned.report.needsCalibrationData) throw needsDataError(planned.report);
-    const exportPlan = buildExportPlan(planned.slots, planned.plan);
+    const amax = options.activationAmax;
+    if (amax !== undefined) checkCalibrated(planned.plan, amax);
+    else if (planned.report.needsCalibrationData && options.deferCalibration !== true)
+      throw needsDataError(planned.report);
+    const exportPlan = buildExportPlan(planned.slots, planned.plan, amax);
     return { ...planned, calibration, exportPlan };
   } catch (err) {
     planned.checkpoint.close();

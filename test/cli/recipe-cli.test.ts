@@ -15,8 +15,15 @@ test('recipe show --json prints the full dump of a built-in recipe', () => {
   const data = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(data), ['metadata', 'quantize']);
   assert.equal(data.metadata.recipe_type, 'ptq');
-  assert.deepEqual(data.quantize.quant_cfg[0], { quantizer_name: '*', parent_class: null, cfg: null, enable: false });
-  const weight = data.quantize.quant_cfg.find((e: { quantizer_name: string }) => e.quantizer_name === '*weight_quantizer');
+  assert.deepEqual(data.quantize.quant_cfg[0], {
+    quantizer_name: '*',
+    parent_class: null,
+    cfg: null,
+    enable: false,
+  });
+  const weight = data.quantize.quant_cfg.find(
+    (e: { quantizer_name: string }) => e.quantizer_name === '*weight_quantizer',
+  );
   assert.deepEqual(weight.cfg.num_bits, [4, 3]);
   assert.equal(weight.cfg.type, 'static');
   assert.equal(data.quantize.algorithm, 'max');
@@ -24,7 +31,9 @@ test('recipe show --json prints the full dump of a built-in recipe', () => {
 });
 
 test('recipe show --sparse keeps only set fields; YAML is the default output', () => {
-  const sparse = JSON.parse(runCli(['recipe', 'show', 'general/ptq/fp8_default-kv_fp8', '--json', '--sparse']).stdout);
+  const sparse = JSON.parse(
+    runCli(['recipe', 'show', 'general/ptq/fp8_default-kv_fp8', '--json', '--sparse']).stdout,
+  );
   assert.deepEqual(sparse.quantize.quant_cfg[0], { quantizer_name: '*', enable: false });
   const yaml = runCli(['recipe', 'show', 'general/ptq/fp8_default-kv_fp8']);
   assert.equal(yaml.status, 0, yaml.stderr);
@@ -33,14 +42,21 @@ test('recipe show --sparse keeps only set fields; YAML is the default output', (
 
 test('recipe show --set overrides fields, addressing quant_cfg entries by quantizer_name', () => {
   const r = runCli([
-    'recipe', 'show', 'general/ptq/fp8_default-kv_fp8', '--json',
-    '--set', 'quantize.algorithm=mse',
-    '--set', 'quantize.quant_cfg[*lm_head*].enable=true',
+    'recipe',
+    'show',
+    'general/ptq/fp8_default-kv_fp8',
+    '--json',
+    '--set',
+    'quantize.algorithm=mse',
+    '--set',
+    'quantize.quant_cfg[*lm_head*].enable=true',
   ]);
   assert.equal(r.status, 0, r.stderr);
   const data = JSON.parse(r.stdout);
   assert.equal(data.quantize.algorithm, 'mse');
-  const lm = data.quantize.quant_cfg.filter((e: { quantizer_name: string }) => e.quantizer_name === '*lm_head*');
+  const lm = data.quantize.quant_cfg.filter(
+    (e: { quantizer_name: string }) => e.quantizer_name === '*lm_head*',
+  );
   assert.equal(lm.at(-1).enable, true);
 });
 

@@ -5,10 +5,14 @@ import { loadConfig } from '../../recipe/index.js';
 import { printWarnings, renderData } from '../render.js';
 
 export function registerConfigCommands(program: Command, io: CliIO): void {
-  const config = program.command('config').description('inspect config snippets as ModelOpt load_config sees them');
+  const config = program
+    .command('config')
+    .description('inspect config snippets as ModelOpt load_config sees them');
   config
     .command('show')
-    .description('print the resolved content of a config file or built-in snippet (imports resolved, validated)')
+    .description(
+      'print the resolved content of a config file or built-in snippet (imports resolved, validated)',
+    )
     .argument('<path>', 'a file path or a built-in name such as configs/numerics/fp8')
     .option('--json', 'print JSON (as Python json.dumps writes it) instead of YAML')
     .action((path: string, opts: { json?: boolean }) => {

@@ -13,7 +13,9 @@ export function registerRecipeCommands(program: Command, io: CliIO): void {
 
   recipe
     .command('show')
-    .description('print a recipe as ModelOpt load_recipe resolves it (full dump; --sparse for set fields only)')
+    .description(
+      'print a recipe as ModelOpt load_recipe resolves it (full dump; --sparse for set fields only)',
+    )
     .argument('<recipe>', 'a built-in name such as general/ptq/fp8_default-kv_fp8, or a path')
     .option('--json', 'print JSON (as Python json.dumps writes it) instead of YAML')
     .option('--sparse', 'print only the fields that were set (model_dump(exclude_unset=True))')
@@ -38,7 +40,8 @@ export function registerRecipeCommands(program: Command, io: CliIO): void {
       const width = Math.max(...rows.map((r) => r.name.length), 4);
       const typeWidth = Math.max(...rows.map((r) => r.recipeType.length), 4);
       io.stdout(`${'NAME'.padEnd(width)}  ${'TYPE'.padEnd(typeWidth)}  DESCRIPTION\n`);
-      for (const r of rows) io.stdout(`${r.name.padEnd(width)}  ${r.recipeType.padEnd(typeWidth)}  ${r.description}\n`);
+      for (const r of rows)
+        io.stdout(`${r.name.padEnd(width)}  ${r.recipeType.padEnd(typeWidth)}  ${r.description}\n`);
     });
 
   recipe
@@ -68,7 +71,10 @@ export function registerRecipeCommands(program: Command, io: CliIO): void {
       const all = snippetJsonSchemas();
       const schema = all[kind];
       if (!schema) {
-        throw new MoptError('E_USAGE', `unknown snippet kind '${kind}'; expected one of: ${Object.keys(all).join(', ')}`);
+        throw new MoptError(
+          'E_USAGE',
+          `unknown snippet kind '${kind}'; expected one of: ${Object.keys(all).join(', ')}`,
+        );
       }
       io.stdout(`${JSON.stringify(schema, null, 2)}\n`);
     });

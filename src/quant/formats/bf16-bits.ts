@@ -136,12 +136,39 @@ export function bf16Decode(bits: Uint16Array): Float32Array {
  */
 export type Fp8DivideMode = 'f32' | 'bf16-intermediate';
 
-/** The E4M3 code of every bf16 pattern under one per-tensor scale `ws` (65 536 entries). */
-export function fp8CodeTableBf16(ws: number, mode: Fp8DivideMode = 'f32', out = new Uint8Array(65536)): Uint8Array {
+/** Every bf16 pattern as float32, index = pattern (built on first use). */
+let allBf16: Float32Array | null = null;
+export function allBf16Values(): Float32Array {
+  if (!allBf16) {
+    allBf16 = new Float32Array(65536);
+    const u = new Uint32Array(allBf16.buffer);
+    for (let b = 0; b < 65536; b++) u[b] = b << 16;
+  }
+  return allBf16;
+}
+
+/** Scalar reference for fp8CodeTableBf16: castE4M3Torch of every (rounded) quotient. */
+export function fp8CodeTableBf16Reference(ws: number, mode: Fp8DivideMode = 'f32'): Uint8Array {
+  const out = new Uint8Array(65536);
   for (let b = 0; b < 65536; b++) {
     const q = Math.fround(bf16BitsToNumber(b) / ws);
     out[b] = castE4M3Torch(mode === 'f32' ? q : roundToBf16(q));
   }
+  return out;
+}
+
+/**
+ * The E4M3 code of every bf16 pattern under one per-tensor scale `ws` (65 536 entries). `encode`
+ * is the fast range encoder (fp8EncodeRange) used for the 'f32' mode; it must equal castE4M3Torch.
+ */
+export function fp8CodeTableBf16(
+  ws: number,
+  mode: Fp8DivideMode = 'f32',
+  encode?: (x: Float32Array, xStart: number, n: number, ws: number, codes: Uint8Array, cStart: number) => void,
+): Uint8Array {
+  if (mode !== 'f32' || !encode) return fp8CodeTableBf16Reference(ws, mode);
+  const out = new Uint8Array(65536);
+  encode(allBf16Values(), 0, 65536, ws, out, 0);
   return out;
 }
 

@@ -82,7 +82,7 @@ function fp8TensorBf16(bits: Uint16Array, shape: readonly number[], spec: QuantS
       ? Float32Array.of(bf16Amax(bits))
       : resolveAmax(EMPTY, shape, spec, amax);
   const ws = Float32Array.of(Math.fround(a[0]! / 448));
-  const codes = applyByteTable(bits, fp8CodeTableBf16(ws[0]!, mode), new Uint8Array(bits.length));
+  const codes = applyByteTable(bits, fp8CodeTableBf16(ws[0]!, mode, fp8EncodeRange), new Uint8Array(bits.length));
   return {
     weight: { dtype: 'F8_E4M3', shape: [...shape], data: codes },
     weight_scale: { dtype: 'F32', shape: [], data: ws },

@@ -30,7 +30,12 @@ export function setSelfLocation(container: object, loc: SourceRef): void {
   entry(container).self = loc;
 }
 
-export function setEntryLocation(container: object, key: PyKey, keyLoc: SourceRef, valueLoc?: SourceRef): void {
+export function setEntryLocation(
+  container: object,
+  key: PyKey,
+  keyLoc: SourceRef,
+  valueLoc?: SourceRef,
+): void {
   const e = entry(container);
   e.keys.set(key, keyLoc);
   e.values.set(key, valueLoc ?? keyLoc);

@@ -9,10 +9,12 @@ import {
   bf16FirstNonFinite,
   bf16RunAmax,
   fp8CodeTableBf16,
+  fp8CodeTableBf16Reference,
   numberToBf16Bits,
 } from '../../../src/quant/formats/bf16-bits.js';
 import { castE4M3Torch } from '../../../src/quant/formats/fp8.js';
 import { reduceAmax } from '../../../src/quant/quantizer/amax.js';
+import { fp8EncodeRange } from '../../../src/quant/quantizer/pack-kernels.js';
 import { randomTensor, rng } from '../quantizer/attr-cfg.js';
 
 function randomBits(n: number, seed: number, specials = false): Uint16Array {
@@ -53,10 +55,14 @@ test('bf16FirstNonFinite finds the first Inf or NaN pattern', () => {
   assert.equal(bf16FirstNonFinite(bits), 700);
 });
 
-test('the FP8 code table is castE4M3Torch of every quotient', () => {
-  const t = fp8CodeTableBf16(0.01);
+test('the FP8 code table is castE4M3Torch of every quotient, fast encoder or not', () => {
   const f = bf16Decode(Uint16Array.from({ length: 65536 }, (_, i) => i));
-  for (let b = 0; b < 65536; b += 7) assert.equal(t[b], castE4M3Torch(Math.fround(f[b]! / 0.01)));
+  for (const ws of [0.01, 1, 2 ** -12, 0]) {
+    const ref = fp8CodeTableBf16Reference(ws);
+    for (let b = 0; b < 65536; b += 7) assert.equal(ref[b], castE4M3Torch(Math.fround(f[b]! / ws)));
+    assert.deepEqual(fp8CodeTableBf16(ws, 'f32', fp8EncodeRange), ref, `ws ${ws}`);
+  }
+  assert.deepEqual(fp8CodeTableBf16(0.5, 'bf16-intermediate', fp8EncodeRange), fp8CodeTableBf16Reference(0.5, 'bf16-intermediate'));
 });
 
 test('the 32-bit fast loops agree with the plain loops at any alignment', () => {

@@ -1,6 +1,6 @@
 // Test helpers that read the built-in recipe library straight from disk (no mopt loader involved).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseAllDocuments, type Document } from 'yaml';
 // The package's recipes/ folder, found the same way the product finds it (works from src/ and dist/).
 import { BUILTIN_ROOT } from '../../../src/recipe/builtin.js';
@@ -28,7 +28,9 @@ export function builtinName(file: string): string {
 /** Resolve a built-in reference the way load_config does: `.yml` before `.yaml` unless a suffix is given. */
 export function locateBuiltin(ref: string): string | undefined {
   const candidates = /\.ya?ml$/.test(ref) ? [ref] : [`${ref}.yml`, `${ref}.yaml`];
-  return candidates.find((c) => existsSync(join(BUILTIN_ROOT, c)) && statSync(join(BUILTIN_ROOT, c)).isFile());
+  return candidates.find(
+    (c) => existsSync(join(BUILTIN_ROOT, c)) && statSync(join(BUILTIN_ROOT, c)).isFile(),
+  );
 }
 
 export function readBuiltin(file: string): string {

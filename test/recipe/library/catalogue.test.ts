@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstatSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isScalar, visit } from 'yaml';
 import { EXPECTED_BUILTIN_FILES } from './expected-files.js';
 import {
@@ -26,7 +25,14 @@ const SECTION_OF_TYPE: Record<string, string> = {
   speculative_eagle: 'eagle',
   speculative_dflash: 'dflash',
 };
-const RECIPE_PREFIXES = ['general/ptq/', 'general/qad/', 'general/auto_quantize/', 'general/speculative_decoding/', 'huggingface/', 'models/'];
+const RECIPE_PREFIXES = [
+  'general/ptq/',
+  'general/qad/',
+  'general/auto_quantize/',
+  'general/speculative_decoding/',
+  'huggingface/',
+  'models/',
+];
 
 /** Files in recipe folders that are snippets or plain configs, not recipes. */
 function isRecipeFile(file: string): boolean {
@@ -39,7 +45,9 @@ function importsOf(file: string): { declared: Record<string, unknown>; body: unk
   const docs = parseBuiltin(file).map((d) => d.toJS() as unknown);
   const first = docs[0];
   const declared = isMapping(first) && isMapping(first['imports']) ? first['imports'] : {};
-  const body = docs.map((d) => (isMapping(d) ? Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'imports')) : d));
+  const body = docs.map((d) =>
+    isMapping(d) ? Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'imports')) : d,
+  );
   return { declared, body };
 }
 
@@ -57,7 +65,7 @@ test('every built-in name resolves to exactly one file', () => {
   for (const file of FILES) assert.equal(locateBuiltin(builtinName(file)), file, `name ${builtinName(file)}`);
 });
 
-test('seed-era numerics that today\'s library replaces are not shipped as .yml files', () => {
+test("seed-era numerics that today's library replaces are not shipped as .yml files", () => {
   for (const shadow of ['configs/numerics/fp8.yml', 'configs/numerics/nvfp4_static.yml']) {
     assert.ok(!FILES.includes(shadow), `${shadow} would shadow today's .yaml for every importer`);
   }
@@ -68,7 +76,12 @@ test('every file parses as YAML 1.1 with one or two documents', () => {
   for (const file of FILES) {
     const docs = parseBuiltin(file);
     assert.ok(docs.length >= 1 && docs.length <= 2, `${file}: ${docs.length} documents`);
-    for (const doc of docs) assert.deepEqual(doc.errors.map((e) => e.message), [], file);
+    for (const doc of docs)
+      assert.deepEqual(
+        doc.errors.map((e) => e.message),
+        [],
+        file,
+      );
   }
 });
 
@@ -123,7 +136,10 @@ test('every imports entry resolves to a built-in file that has a schema comment'
       assert.equal(typeof ref, 'string', `${file}: import ${name}`);
       const target = locateBuiltin(ref as string);
       assert.ok(target, `${file}: import ${name} -> ${String(ref)} does not exist`);
-      assert.ok(schemaComment(readBuiltin(target)), `${file}: import ${name} -> ${target} has no schema comment`);
+      assert.ok(
+        schemaComment(readBuiltin(target)),
+        `${file}: import ${name} -> ${target} has no schema comment`,
+      );
       count += 1;
     }
   }
@@ -135,7 +151,8 @@ test('every $import names an import declared in the same file', () => {
     const { declared, body } = importsOf(file);
     for (const { path, ref } of importReferences(body)) {
       const names = Array.isArray(ref) ? ref : [ref];
-      for (const n of names) assert.ok(typeof n === 'string' && n in declared, `${file}: ${path} uses undeclared ${String(n)}`);
+      for (const n of names)
+        assert.ok(typeof n === 'string' && n in declared, `${file}: ${path} uses undeclared ${String(n)}`);
     }
   }
 });
@@ -144,7 +161,10 @@ test('the QAD copy of nvfp4_default-kv_fp8 is a plain file identical to the PTQ 
   // 0.47.0 ships a copy (wheels and npm packages both drop symlinks).
   const copy = join(BUILTIN_ROOT, 'general/qad/nvfp4_default-kv_fp8.yaml');
   assert.ok(lstatSync(copy).isFile() && !lstatSync(copy).isSymbolicLink());
-  assert.equal(readBuiltin('general/qad/nvfp4_default-kv_fp8.yaml'), readBuiltin('general/ptq/nvfp4_default-kv_fp8.yaml'));
+  assert.equal(
+    readBuiltin('general/qad/nvfp4_default-kv_fp8.yaml'),
+    readBuiltin('general/ptq/nvfp4_default-kv_fp8.yaml'),
+  );
 });
 
 test('expected-summary.json covers every general/ptq recipe and model preset', () => {
@@ -152,7 +172,9 @@ test('expected-summary.json covers every general/ptq recipe and model preset', (
   const summary = JSON.parse(readFileSync(join(here, 'expected-summary.json'), 'utf8')) as {
     recipes: Record<string, { quant_cfg_entries: number; algorithm: unknown }>;
   };
-  const wanted = FILES.filter((f) => f.startsWith('general/ptq/') || f.startsWith('configs/ptq/presets/model/')).map(builtinName);
+  const wanted = FILES.filter(
+    (f) => f.startsWith('general/ptq/') || f.startsWith('configs/ptq/presets/model/'),
+  ).map(builtinName);
   assert.deepEqual(Object.keys(summary.recipes).sort(), wanted.sort());
   for (const [name, row] of Object.entries(summary.recipes)) {
     assert.ok(Number.isInteger(row.quant_cfg_entries) && row.quant_cfg_entries > 0, name);

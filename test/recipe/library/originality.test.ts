@@ -24,7 +24,13 @@ const MODELOPT_PHRASES = [
   'Composed PTQ recipe for',
   'Equivalent to the hardcoded',
 ];
-const LICENCE_MARKERS = ['SPDX', 'Licensed under', 'NVIDIA CORPORATION', 'Apache License', 'All rights reserved'];
+const LICENCE_MARKERS = [
+  'SPDX',
+  'Licensed under',
+  'NVIDIA CORPORATION',
+  'Apache License',
+  'All rights reserved',
+];
 
 const FILES = listBuiltinFiles();
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -39,7 +45,8 @@ function prose(file: string): string {
 test('no description or comment repeats a known ModelOpt sentence', () => {
   for (const file of FILES) {
     const text = prose(file);
-    for (const phrase of MODELOPT_PHRASES) assert.ok(!text.includes(squash(phrase)), `${file} repeats: ${phrase}`);
+    for (const phrase of MODELOPT_PHRASES)
+      assert.ok(!text.includes(squash(phrase)), `${file} repeats: ${phrase}`);
   }
 });
 

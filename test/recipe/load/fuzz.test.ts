@@ -31,12 +31,43 @@ function tryLoad(text: string | Uint8Array, as: 'recipe' | 'config'): MoptError 
 }
 
 const keys = fc.constantFrom(
-  'metadata', 'recipe_type', 'description', 'quantize', 'quant_cfg', 'algorithm', 'quantizer_name',
-  'cfg', 'enable', 'num_bits', 'axis', 'block_sizes', 'type', 'scale_bits', 'imports', '$import',
-  'parent_class', 'constant_amax', 'use_constant_amax', 'bias', 'rotate', -1, -2, 'x',
+  'metadata',
+  'recipe_type',
+  'description',
+  'quantize',
+  'quant_cfg',
+  'algorithm',
+  'quantizer_name',
+  'cfg',
+  'enable',
+  'num_bits',
+  'axis',
+  'block_sizes',
+  'type',
+  'scale_bits',
+  'imports',
+  '$import',
+  'parent_class',
+  'constant_amax',
+  'use_constant_amax',
+  'bias',
+  'rotate',
+  -1,
+  -2,
+  'x',
 );
 const scalars = fc.oneof(
-  fc.constantFrom('ptq', 'e4m3', 'e2m1', 'max', 'dynamic', 'static', '*', '*weight_quantizer', 'configs/numerics/fp8'),
+  fc.constantFrom(
+    'ptq',
+    'e4m3',
+    'e2m1',
+    'max',
+    'dynamic',
+    'static',
+    '*',
+    '*weight_quantizer',
+    'configs/numerics/fp8',
+  ),
   fc.integer({ min: -3, max: 20 }),
   fc.boolean(),
   fc.constant(null),
@@ -53,7 +84,12 @@ const values: fc.Arbitrary<PyValue> = fc.letrec((tie) => ({
 test('random recipe-shaped data loads or fails with a positioned MoptError', () => {
   fc.assert(
     fc.property(values, (data) => {
-      const text = toYaml(new Map<string, PyValue>([['metadata', new Map([['recipe_type', 'ptq']])], ['quantize', data]]));
+      const text = toYaml(
+        new Map<string, PyValue>([
+          ['metadata', new Map([['recipe_type', 'ptq']])],
+          ['quantize', data],
+        ]),
+      );
       const err = tryLoad(text, 'recipe');
       if (err) {
         assert.equal(err.exitCode, 2, err.message);
