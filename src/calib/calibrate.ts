@@ -25,6 +25,8 @@ export interface CalibrateOptions {
   onWarning?: (message: string) => void;
   /** More statistics to gather in the same pass (e.g. SmoothQuant abs-mean, GPTQ Hessians). */
   observers?: readonly ForwardObserver[];
+  /** Aborting (e.g. on Ctrl-C) stops the pass between batches with E_INTERRUPTED. */
+  signal?: AbortSignal;
 }
 
 export interface CalibrationResult {
@@ -76,6 +78,7 @@ export async function calibrateActivations(opts: CalibrateOptions): Promise<Cali
       observer,
       runHead: targets.some((t) => t.name.startsWith('lm_head.')),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } finally {
     await opened.close();

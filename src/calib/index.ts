@@ -4,6 +4,7 @@ export { ActivationStatsObserver, type ActivationStats } from './activation-stat
 export { activationTargets, type ActivationTarget, type ActivationGranularity } from './targets.js';
 export { finishExpertAmax, NO_TOKEN_FALLBACK_AMAX } from './moe-fallback.js';
 export {
+  interrupted,
   openEngine,
   runLayerwise,
   type CalibEngine,
@@ -30,3 +31,4 @@ export {
   type EvaluateOptions,
 } from './evaluate.js';
 export { evalTokens } from './eval-text.js';
+export { greedySample, type GreedySample, type SimulatedModel } from './sample.js';

@@ -65,6 +65,20 @@ export interface LayerwiseOptions {
   /** Also run the final norm and lm_head (only when an lm_head quantizer needs data). */
   runHead?: boolean;
   onProgress?: (p: LayerwiseProgress) => void;
+  /** Aborting stops the pass after the current batch with E_INTERRUPTED. */
+  signal?: AbortSignal;
+}
+
+/** The error an aborted calibration or export ends with (the CLI exits 130). */
+export function interrupted(what: string): MoptError {
+  return new MoptError('E_INTERRUPTED', `interrupted during ${what}`, { exitCode: 1 });
+}
+
+/** Lets the event loop run (signal handlers) between batches, even when the engine is synchronous. */
+async function checkpointAbort(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw interrupted('calibration');
 }
 
 /** Runs all batches through the model one layer at a time, visiting the observer at every point. */
@@ -84,11 +98,17 @@ export async function runLayerwise(
   const report = (step: number): void =>
     opts.onProgress?.({ step, steps, tokens, elapsedMs: performance.now() - t0 });
   for (let l = 0; l < layers; l++) {
-    for (let i = 0; i < batches.length; i++) hidden[i] = await engine.runLayer(l, hidden[i]!, contexts[i]!);
+    for (let i = 0; i < batches.length; i++) {
+      await checkpointAbort(opts.signal);
+      hidden[i] = await engine.runLayer(l, hidden[i]!, contexts[i]!);
+    }
     report(l + 1);
   }
   if (opts.runHead) {
-    for (let i = 0; i < batches.length; i++) await engine.finalNormAndLogits(hidden[i]!, contexts[i]!);
+    for (let i = 0; i < batches.length; i++) {
+      await checkpointAbort(opts.signal);
+      await engine.finalNormAndLogits(hidden[i]!, contexts[i]!);
+    }
     report(steps);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * ModelOpt unified HF export for data-free recipes: streams the source tensor by tensor (a fused
+ * ModelOpt unified HF export: streams the source tensor by tensor (a fused
  * group at a time), writes safetensors shards, config.json with quantization_config,
  * hf_quant_config.json and the tokenizer files into a staged folder, then renames it into place.
  */
@@ -25,12 +25,14 @@ import { prepareExport, type PreparedExport } from './prepare.js';
 import { configJsonQuantization, hasQuantization, type HfQuantConfig } from './quant-config.js';
 import { pyJsonDumps } from './py-json.js';
 import { quantizeGroup } from './quantize-group.js';
-import { writeExportShards } from './safetensors-order.js';
+import { writeExportShardSteps } from './safetensors-order.js';
 
 /** save_pretrained(max_shard_size="10GB") as ModelOpt's export calls it. */
 export const EXPORT_MAX_SHARD_BYTES = 10_000_000_000;
 
 export interface ExportProgress {
+  /** The source tensor just finished. */
+  tensor?: string;
   done: number;
   total: number;
   bytesRead: number;
@@ -47,6 +49,16 @@ export interface ExportOptions {
   onProgress?: (p: ExportProgress) => void;
   /** Called before each tensor's bytes reach the writer; a throw (e.g. a simulated ENOSPC) aborts the export. */
   writeHook?: (tensor: string, bytes: Uint8Array) => void;
+  /**
+   * Calibrated activation statistics (calibrateActivations with the same model and recipe): their amaxes
+   * become the input_scale / k_scale / v_scale of the quantizers that need data.
+   */
+  activationStats?: { amax: ReadonlyMap<string, number> };
+}
+
+export interface AsyncExportOptions extends ExportOptions {
+  /** Aborting stops the export at the next tensor: nothing is left behind and E_INTERRUPTED is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface ExportSummary {
@@ -138,9 +150,47 @@ function fsFailure(err: unknown, target: string): unknown {
   });
 }
 
+/** Exports in one go (blocking); see exportCheckpointAsync for an interruptible export. */
 export function exportCheckpoint(options: ExportOptions): ExportSummary {
+  const steps = exportSteps(options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** How long the async export works before it lets the event loop run (signal handlers, timers). */
+const SLICE_MS = 25;
+
+/** The same export, yielding to the event loop between tensors so that an AbortSignal (Ctrl-C) can stop it. */
+export async function exportCheckpointAsync(options: AsyncExportOptions): Promise<ExportSummary> {
+  const steps = exportSteps(options);
+  let sliceStart = performance.now();
+  for (;;) {
+    if (options.signal?.aborted) {
+      // thrown inside the export: the staging folder and any unfinished shard are removed
+      steps.throw(
+        new MoptError('E_INTERRUPTED', `interrupted during the export to ${options.exportPath}`, {
+          exitCode: 1,
+        }),
+      );
+    }
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+function* exportSteps(options: ExportOptions): Generator<void, ExportSummary, void> {
   const t0 = performance.now();
-  const prepared = prepareExport(options.modelDir, options.quantize);
+  const prepared = prepareExport(
+    options.modelDir,
+    options.quantize,
+    options.activationStats ? { activationAmax: options.activationStats.amax } : {},
+  );
   const ck = prepared.checkpoint;
   let staged: ReturnType<typeof stageExportDir> | undefined;
   try {
@@ -157,7 +207,14 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
     const advance = (source: string): void => {
       done += 1;
       bytesRead += ck.tensor(source).byteLength;
-      options.onProgress?.({ done, total, bytesRead, totalBytes, elapsedMs: performance.now() - t0 });
+      options.onProgress?.({
+        tensor: source,
+        done,
+        total,
+        bytesRead,
+        totalBytes,
+        elapsedMs: performance.now() - t0,
+      });
     };
     const produce = (spec: TensorSpec): Uint8Array => {
       let bytes = pending.get(spec.name);
@@ -180,7 +237,7 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
       return bytes;
     };
     staged = stageExportDir(options.exportPath);
-    const written = writeExportShards(
+    const written = yield* writeExportShardSteps(
       staged.dir,
       specs,
       produce,

@@ -96,16 +96,21 @@ function slotAmax(p: PlannedSlot | undefined, amax: ReadonlyMap<string, number> 
   if (!p || !slotNeedsData(p) || amax === undefined) return null;
   const v = amax.get(p.slot.name);
   if (v === undefined)
-    throw new MoptError('E_MISSING_CALIBRATION', `'${p.slot.name}' needs a calibrated amax but none was given`, {
-      exitCode: 1,
-    });
+    throw new MoptError(
+      'E_MISSING_CALIBRATION',
+      `'${p.slot.name}' needs a calibrated amax but none was given`,
+      {
+        exitCode: 1,
+      },
+    );
   return v;
 }
 
 /** Scale from a calibrated amax; only per-tensor activation quantizers have an input_scale to write. */
 function calibratedScale(name: string, attrs: QuantizerAttributeConfig, width: number, amax: number): number {
   const spec = quantSpec(attrs, [1, width]);
-  if (spec.granularity.kind !== 'tensor')
+  // dynamic NVFP4 blocks keep a per-tensor amax (the global scale); any other non-tensor granularity has none
+  if (spec.granularity.kind !== 'tensor' && spec.format.kind !== 'nvfp4')
     throw new MoptError(
       'E_EXPORT_UNSUPPORTED',
       `'${name}': a static per-channel activation quantizer has no per-tensor scale to export`,

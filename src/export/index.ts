@@ -1,9 +1,11 @@
-/** ModelOpt unified HF checkpoint export (data-free recipes): the public entry of the export layer. */
+/** ModelOpt unified HF checkpoint export (data-free or with calibrated activations): the public entry of the export layer. */
 export {
   exportCheckpoint,
+  exportCheckpointAsync,
   exportDtype,
   EXPORT_MAX_SHARD_BYTES,
   type ExportOptions,
+  type AsyncExportOptions,
   type ExportProgress,
   type ExportSummary,
 } from './export-checkpoint.js';
@@ -12,6 +14,7 @@ export {
   prepareExport,
   needsDataError,
   type PlannedModel,
+  type PrepareOptions,
   type PreparedExport,
 } from './prepare.js';
 export { buildExportPlan, fusionGroup, type ExportPlan, type ModuleExport } from './export-plan.js';

@@ -5,6 +5,7 @@
  */
 import { MoptError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../model/checkpoint.js';
+import { bf16ToNumber, f16ToNumber, numberToBf16, numberToF16 } from '../model/dtypes.js';
 import { buildQuantizerSlots } from '../quant/names/index.js';
 import type { ModelSlots } from '../quant/names/types.js';
 import { planQuantization, type QuantPlan } from '../quant/plan/apply.js';
@@ -87,6 +88,25 @@ export interface PrepareOptions {
   deferCalibration?: boolean;
 }
 
+/**
+ * ModelOpt holds a calibrated amax in the model dtype (the max of bf16 activations is a bf16 value), so the
+ * exported scale is that value / 448; our float32 forward's amax is rounded to the same dtype first.
+ */
+function modelDtypeAmax(
+  amax: ReadonlyMap<string, number>,
+  config: Record<string, unknown>,
+): ReadonlyMap<string, number> {
+  const d = config.torch_dtype ?? config.dtype;
+  const round =
+    d === 'bfloat16'
+      ? (v: number) => bf16ToNumber(numberToBf16(v))
+      : d === 'float16'
+        ? (v: number) => f16ToNumber(numberToF16(v))
+        : null;
+  if (round === null) return amax;
+  return new Map([...amax].map(([k, v]) => [k, round(v)]));
+}
+
 /** Every data-needing quantizer of the plan must have an amax; names the missing ones. */
 function checkCalibrated(plan: QuantPlan, amax: ReadonlyMap<string, number>): void {
   const missing = activationTargets(plan)
@@ -119,7 +139,11 @@ export function prepareExport(
     if (amax !== undefined) checkCalibrated(planned.plan, amax);
     else if (planned.report.needsCalibrationData && options.deferCalibration !== true)
       throw needsDataError(planned.report);
-    const exportPlan = buildExportPlan(planned.slots, planned.plan, amax);
+    const exportPlan = buildExportPlan(
+      planned.slots,
+      planned.plan,
+      amax && modelDtypeAmax(amax, planned.checkpoint.config),
+    );
     return { ...planned, calibration, exportPlan };
   } catch (err) {
     planned.checkpoint.close();

@@ -73,7 +73,11 @@ function writeAt(fd: number, bytes: Uint8Array, position: number): void {
  * the given order (each tensor lands at its offset), so a fused group is quantized once and written
  * whole. Written to `<file>.partial` and renamed on success.
  */
-function writeShard(file: string, specs: TensorSpec[], produce: (spec: TensorSpec) => Uint8Array): void {
+function* writeShard(
+  file: string,
+  specs: TensorSpec[],
+  produce: (spec: TensorSpec) => Uint8Array,
+): Generator<void, void, void> {
   const sorted = safetensorsOrder(specs);
   const header = encodeHeader(sorted);
   const offsets = new Map<string, number>();
@@ -96,6 +100,7 @@ function writeShard(file: string, specs: TensorSpec[], produce: (spec: TensorSpe
         );
       }
       writeAt(fd, bytes, offsets.get(spec.name)!);
+      yield;
     }
   } catch (err) {
     closeSync(fd);
@@ -116,14 +121,31 @@ export function writeExportShards(
   produce: (spec: TensorSpec) => Uint8Array,
   maxShardBytes: number,
 ): WrittenCheckpoint {
+  const steps = writeExportShardSteps(dir, specs, produce, maxShardBytes);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * writeExportShards one tensor at a time: it pauses after each tensor, so a caller can yield to the
+ * event loop (signals) or stop it with `throw()`, which removes the unfinished shard file.
+ */
+export function* writeExportShardSteps(
+  dir: string,
+  specs: TensorSpec[],
+  produce: (spec: TensorSpec) => Uint8Array,
+  maxShardBytes: number,
+): Generator<void, WrittenCheckpoint, void> {
   const shards = planShards(specs, maxShardBytes);
   const names =
     shards.length === 1 ? ['model.safetensors'] : shards.map((_, i) => shardFileName(i, shards.length));
   const weightMap: Record<string, string> = {};
-  shards.forEach((shard, i) => {
-    writeShard(join(dir, names[i]!), shard, produce);
+  for (const [i, shard] of shards.entries()) {
+    yield* writeShard(join(dir, names[i]!), shard, produce);
     for (const spec of shard) weightMap[spec.name] = names[i]!;
-  });
+  }
   const totalBytes = specs.reduce((sum, s) => sum + tensorByteLength(s), 0);
   if (shards.length === 1) return { files: names, indexFile: undefined, totalBytes };
   const sortedMap = Object.fromEntries(

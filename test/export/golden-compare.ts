@@ -140,3 +140,44 @@ export function compareExport(dir: string, golden: GoldenExport): string[] {
   }
   return out;
 }
+
+export interface ScaleDiff {
+  tensor: string;
+  ours: number;
+  golden: number;
+  /** float32 ulps between the two scales. */
+  ulps: number;
+  within: boolean;
+}
+
+/** Activation scales (input_scale, k_scale, v_scale) come from a calibration forward, so they may differ. */
+const ACTIVATION_SCALE =
+  /^[^:]+: (.+\.(?:input_scale|k_scale|v_scale)): scale bytes ([0-9a-f]{8}), golden ([0-9a-f]{8})$/;
+
+/** Float32 ulps the activation scales of a float32 model may differ by (docs/compat.md, calibrated export). */
+export const F32_SCALE_ULPS = 16;
+
+/**
+ * Splits compareExport's lines into activation-scale differences (with their tolerance verdict) and the
+ * rest. A float32 model's scales may differ by F32_SCALE_ULPS; a bf16/fp16 model's amax is a bf16/fp16
+ * value, and may differ from ModelOpt's by one step of that dtype (relative 2^-7 for bf16, 2^-10 for fp16).
+ */
+export function splitScaleDiffs(diffs: readonly string[], checkpointDtype: string): [ScaleDiff[], string[]] {
+  const scales: ScaleDiff[] = [];
+  const other: string[] = [];
+  const rel = checkpointDtype === 'bfloat16' ? 2 ** -7 : checkpointDtype === 'float16' ? 2 ** -10 : 0;
+  for (const d of diffs) {
+    const m = ACTIVATION_SCALE.exec(d);
+    if (!m) {
+      other.push(d);
+      continue;
+    }
+    const ours = Buffer.from(m[2]!, 'hex');
+    const theirs = Buffer.from(m[3]!, 'hex');
+    const [a, b] = [ours.readFloatLE(0), theirs.readFloatLE(0)];
+    const ulps = Math.abs(ours.readInt32LE(0) - theirs.readInt32LE(0));
+    const within = rel === 0 ? ulps <= F32_SCALE_ULPS : Math.abs(a - b) <= rel * Math.max(a, b) * (1 + 1e-6);
+    scales.push({ tensor: m[1]!, ours: a, golden: b, ulps, within });
+  }
+  return [scales, other];
+}

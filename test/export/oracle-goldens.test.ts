@@ -1,7 +1,9 @@
 /**
  * mopt's exporter against the real ModelOpt 0.47.0 export (test/oracle-goldens/quant, written by
  * tools/oracle/quant_golden.py): the inputs are remade with mopt's own code, every data-free case is
- * exported and compared byte for byte; cases ModelOpt refused must be refused by mopt too.
+ * exported and compared byte for byte; calibrated cases are calibrated on the golden's own token batch
+ * and compared byte for byte except the activation scales (tolerances: docs/compat.md); cases ModelOpt
+ * refused must be refused by mopt too.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,7 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isMoptError } from '../../src/errors.js';
 import { exportCheckpoint } from '../../src/export/index.js';
-import { compareExport, type GoldenExport } from './golden-compare.js';
+import { calibrateActivations, type ActivationStats, type CalibEngine } from '../../src/calib/index.js';
+import { padBatch } from '../../src/calib/data/index.js';
+import { planModel } from '../../src/export/index.js';
+import { compareExport, splitScaleDiffs, type GoldenExport } from './golden-compare.js';
 import {
   fileSha256,
   makeQuantOracleInputs,
@@ -18,6 +23,9 @@ import {
 } from './oracle-inputs.js';
 import { scratch } from './helpers.js';
 
+interface GoldenCalib {
+  calib: { input_ids: number[][] };
+}
 interface GoldenCase {
   file: string;
   model: string;
@@ -27,7 +35,7 @@ interface GoldenCase {
   error?: { type: string; message: string };
 }
 interface GoldenIndex {
-  inputs: Record<string, { files: Record<string, string> }>;
+  inputs: Record<string, { checkpoint_dtype: string; files: Record<string, string> }>;
   cases: GoldenCase[];
 }
 
@@ -41,10 +49,11 @@ const DATA_FREE = [
   'nvfp4_mlp_weight_only',
   'nvfp4_weight_only-kv_fp8_cast',
 ];
-/** Recipes ModelOpt calibrated with a forward pass: compared by a later issue; mopt refuses them without data. */
-const NEEDS_CALIBRATION_DATA = ['fp8_default-kv_fp8', 'nvfp4_default-kv_fp8'];
+/** Recipes ModelOpt calibrated with one forward of the batch stored in the golden (`calib.input_ids`). */
+const CALIBRATED = ['fp8_default-kv_fp8', 'nvfp4_default-kv_fp8'];
 
 const index = JSON.parse(readFileSync(join(QUANT_GOLDEN_DIR, 'index.json'), 'utf8')) as GoldenIndex;
+const checkpointDtype = (c: GoldenCase): string => index.inputs[c.model]!.checkpoint_dtype;
 const golden = (c: GoldenCase): { export: GoldenExport } =>
   JSON.parse(readFileSync(join(QUANT_GOLDEN_DIR, c.file), 'utf8')) as { export: GoldenExport };
 
@@ -57,14 +66,36 @@ before(() => {
 });
 after(() => work.cleanup());
 
-function exportCase(c: GoldenCase): string {
+function exportCase(c: GoldenCase, activationStats?: ActivationStats): string {
   const out = join(work.dir, 'exports', c.file.replace(/\.json$/, ''));
   exportCheckpoint({
     modelDir: inputs[c.model]!,
     quantize: oracleQuantizeConfig(c.recipe_source),
     exportPath: out,
+    force: true,
+    ...(activationStats ? { activationStats } : {}),
   });
   return out;
+}
+
+/** calibrateActivations on exactly the golden's batch (mask all ones), with the plan the export uses. */
+async function calibrateCase(c: GoldenCase, engine: CalibEngine): Promise<ActivationStats> {
+  const ids = (JSON.parse(readFileSync(join(QUANT_GOLDEN_DIR, c.file), 'utf8')) as GoldenCalib).calib
+    .input_ids;
+  const batch = padBatch(
+    ids.map((r) => Int32Array.from(r)),
+    ids[0]!.length,
+    undefined,
+  );
+  const planned = planModel(inputs[c.model]!, oracleQuantizeConfig(c.recipe_source));
+  planned.checkpoint.close();
+  const r = await calibrateActivations({
+    modelDir: inputs[c.model]!,
+    plan: planned.plan,
+    batches: [batch],
+    engine,
+  });
+  return r.stats;
 }
 
 describe('quant oracle goldens', () => {
@@ -80,21 +111,43 @@ describe('quant oracle goldens', () => {
     }
   });
 
-  it('every golden case is either compared or listed as needing calibration data', () => {
-    const known = new Set([...DATA_FREE, ...NEEDS_CALIBRATION_DATA]);
+  it('every golden case is compared', () => {
+    const known = new Set([...DATA_FREE, ...CALIBRATED]);
     assert.deepEqual(
       index.cases.filter((c) => !known.has(c.recipe)).map((c) => c.file),
       [],
     );
   });
 
-  for (const c of index.cases.filter((x) => NEEDS_CALIBRATION_DATA.includes(x.recipe))) {
-    it(`${c.model} ${c.recipe}: refused without calibration data`, () => {
+  for (const [i, c] of index.cases.filter((x) => CALIBRATED.includes(x.recipe)).entries()) {
+    const engine: CalibEngine = i % 2 === 0 ? 'onnx' : 'reference';
+    it(`${c.model} ${c.recipe}: refused without calibration statistics`, () => {
       assert.throws(
         () => exportCase(c),
-        (e: unknown) => isMoptError(e) && e.code === 'E_NEEDS_DATA',
+        (e: unknown) => isMoptError(e) && (e.code === 'E_NEEDS_DATA' || e.code === 'E_EXPORT_SHAPE'),
       );
     });
+    if (c.ok) {
+      it(`${c.model} ${c.recipe}: calibrated on the golden batch (${engine}), equal to ModelOpt but for scale rounding`, async () => {
+        const stats = await calibrateCase(c, engine);
+        const diffs = compareExport(exportCase(c, stats), golden(c).export);
+        const [scales, other] = splitScaleDiffs(diffs, checkpointDtype(c));
+        assert.deepEqual(other, [], 'everything but the activation scales is byte-identical');
+        assert.deepEqual(
+          scales.filter((d) => !d.within),
+          [],
+          'activation scales within tolerance',
+        );
+      });
+    } else {
+      it(`${c.model} ${c.recipe}: calibrated, then refused like ModelOpt (${c.error!.type})`, async () => {
+        const stats = await calibrateCase(c, engine);
+        assert.throws(
+          () => exportCase(c, stats),
+          (e: unknown) => isMoptError(e) && e.exitCode === 2 && /model\.layers\.\d+\./.test(e.message),
+        );
+      });
+    }
   }
 
   for (const c of index.cases.filter((x) => DATA_FREE.includes(x.recipe))) {

@@ -6,7 +6,7 @@
 import { MoptError, type SourceLoc, type SourceRef } from '../../errors.js';
 import { isDict, pyRepr, pyTruthy, pyTypeName, type PyKey, type PyValue } from '../pyvalue.js';
 import type { SchemaType } from '../schema/api.js';
-import { validate } from '../schema/index.js';
+import { validateSnippet } from './snippet-validation.js';
 import { keyLocation, locationOf, valueLocation } from '../yaml/locations.js';
 import { collectWarnings, schemaMismatch, withSource } from './issues.js';
 import { resolveMarkers, type BoundImport, type ImportScope } from './markers.js';
@@ -99,7 +99,7 @@ function bindOne(
   const schema = resolveSchemaName(raw.schema.name, raw.schema.loc, chain);
   const ownScope = raw.kind === 'list-snippet' || (raw.kind === 'mapping' && raw.imports !== undefined);
   const data = ownScope ? resolveRawConfig(raw, schema, new Set([...loading, key]), opts) : raw.body;
-  const result = validate(schema, data);
+  const result = validateSnippet(schema, data);
   collectWarnings(opts.warnings, result.warnings);
   if (!result.ok) {
     const fallback = locationOf(data as object) ?? at ?? fileStart(located.path, chain);

@@ -68,7 +68,7 @@ function sameResult(a: RealQuantResult, b: RealQuantResult, what: string): void 
 const SHAPES = [
   [64, 256],
   [2, 8, 128],
-  [1024, 512], // FP8_TABLE_MIN_ELEMENTS: the bf16 FP8 table path
+  [1024, 512], // at least FP8_TABLE_MIN_ELEMENTS: the bf16 FP8 table path
 ];
 
 test('realQuantFast and realQuantBf16 equal realQuant byte for byte (random bf16 weights, own amax)', () => {
@@ -104,7 +104,7 @@ test('fast paths equal realQuant with stored amax, shared global amax and scale2
     sameResult(realQuantBf16(bits, shape, cfg, amax, opts), ref, `${name} bf16`);
   }
   // a per-tensor FP8 big enough for the table, with a stored amax
-  assert.equal(FP8_TABLE_MIN_ELEMENTS, 1024 * 512);
+  assert.ok(1024 * 512 >= FP8_TABLE_MIN_ELEMENTS);
   const big = randomBf16(1024 * 512, 9);
   sameResult(realQuantBf16(big, [1024, 512], FP8, 0.75), realQuant(bf16Decode(big), [1024, 512], FP8, 0.75), 'fp8 table, stored amax');
 });
