@@ -21,19 +21,64 @@ import { median, timeMedianMs } from './stats.js';
 
 function cfg(over: Partial<QuantizerAttributeConfig>): QuantizerAttributeConfig {
   return {
-    enable: true, num_bits: 8, effective_bits: null, axis: null, fake_quant: true, unsigned: false,
-    narrow_range: false, learn_amax: false, type: 'static', block_sizes: null, bias: null,
-    trt_high_precision_dtype: 'Float', calibrator: 'max', rotate: false, pass_through_bwd: true,
-    backend: null, backend_extra_args: null, use_constant_amax: false, constant_amax: null, ...over,
+    enable: true,
+    num_bits: 8,
+    effective_bits: null,
+    axis: null,
+    fake_quant: true,
+    unsigned: false,
+    narrow_range: false,
+    learn_amax: false,
+    type: 'static',
+    block_sizes: null,
+    bias: null,
+    trt_high_precision_dtype: 'Float',
+    calibrator: 'max',
+    rotate: false,
+    pass_through_bwd: true,
+    backend: null,
+    backend_extra_args: null,
+    use_constant_amax: false,
+    constant_amax: null,
+    ...over,
   };
 }
 
 const FORMATS: Array<[string, QuantizerAttributeConfig]> = [
   ['FP8 per-tensor', cfg({ num_bits: [4, 3] })],
   ['FP8 per-channel', cfg({ num_bits: [4, 3], axis: 0 })],
-  ['NVFP4 (dynamic, bs16)', cfg({ num_bits: [2, 1], block_sizes: new Map<number | string, never>([[-1, 16 as never], ['type', 'dynamic' as never], ['scale_bits', [4, 3] as never]]) })],
-  ['INT4 blocks (bs128)', cfg({ num_bits: 4, block_sizes: new Map<number | string, never>([[-1, 128 as never], ['type', 'static' as never]]) })],
-  ['MXFP4 (bs32)', cfg({ num_bits: [2, 1], block_sizes: new Map<number | string, never>([[-1, 32 as never], ['type', 'dynamic' as never], ['scale_bits', [8, 0] as never]]) })],
+  [
+    'NVFP4 (dynamic, bs16)',
+    cfg({
+      num_bits: [2, 1],
+      block_sizes: new Map<number | string, never>([
+        [-1, 16 as never],
+        ['type', 'dynamic' as never],
+        ['scale_bits', [4, 3] as never],
+      ]),
+    }),
+  ],
+  [
+    'INT4 blocks (bs128)',
+    cfg({
+      num_bits: 4,
+      block_sizes: new Map<number | string, never>([
+        [-1, 128 as never],
+        ['type', 'static' as never],
+      ]),
+    }),
+  ],
+  [
+    'MXFP4 (bs32)',
+    cfg({
+      num_bits: [2, 1],
+      block_sizes: new Map<number | string, never>([
+        [-1, 32 as never],
+        ['type', 'dynamic' as never],
+        ['scale_bits', [8, 0] as never],
+      ]),
+    }),
+  ],
 ];
 
 /** Normal-ish bf16 weights (std 0.02), like a freshly initialised linear layer. */
@@ -74,11 +119,18 @@ export async function benchQuantKernelsPooled(opts: BenchKernelOptions = {}): Pr
   const n = rows * cols;
   const bits = new Uint16Array(new SharedArrayBuffer(n * 2));
   bits.set(weights(n));
-  const lines = [`pooled (2 workers, shared bf16 input), [${rows}, ${cols}]; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
+  const lines = [
+    `pooled (2 workers, shared bf16 input), [${rows}, ${cols}]; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  ];
   for (const [label, c] of FORMATS) {
     const times: number[] = [];
     await realQuantBf16Pooled(bits, [rows, cols], c, undefined, {}, { threads: 2 });
-    for (let i = 0; i < runs; i++) times.push(await timeAsync(() => realQuantBf16Pooled(bits, [rows, cols], c, undefined, {}, { threads: 2 })));
+    for (let i = 0; i < runs; i++)
+      times.push(
+        await timeAsync(() => realQuantBf16Pooled(bits, [rows, cols], c, undefined, {}, { threads: 2 })),
+      );
     lines.push(`  ${label}: realQuantBf16Pooled ${(n / 1e3 / median(times)).toFixed(0)} M elem/s`);
   }
   await closeQuantPool();
@@ -100,30 +152,53 @@ export function benchQuantKernels(opts: BenchKernelOptions = {}): string[] {
   const fmt = (label: string, ms: number) =>
     `  ${label}: ${rate(ms).toFixed(0)} M elem/s (${((rate(ms) / memcpy) * 100).toFixed(1)}% of memcpy)`;
   const lines = [
-    `quant kernels: [${rows}, ${cols}] bf16 weight (${(n / 1e6).toFixed(1)} M elements), median of ${runs}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    `quant kernels: [${rows}, ${cols}] bf16 weight (${(n / 1e6).toFixed(1)} M elements), median of ${runs}; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
     `  baseline memcpy of the bf16 bytes (Buffer.copy): ${memcpy.toFixed(0)} M elem/s`,
   ];
   const scratch = new Float32Array(n);
   lines.push(
-    fmt('bf16 decode + finite check + amax, reference (bf16ToF32, firstNonFinite, reduceAmax)', timeMedianMs(() => {
-      bf16ToF32(bits, scratch);
-      firstNonFinite(scratch);
-      reduceAmax(scratch, shape, { kind: 'tensor' });
-    }, runs)),
-    fmt('bf16 amax + finite check, fast (integer max of the magnitude bits)', timeMedianMs(() => bf16Amax(bits), runs)),
+    fmt(
+      'bf16 decode + finite check + amax, reference (bf16ToF32, firstNonFinite, reduceAmax)',
+      timeMedianMs(() => {
+        bf16ToF32(bits, scratch);
+        firstNonFinite(scratch);
+        reduceAmax(scratch, shape, { kind: 'tensor' });
+      }, runs),
+    ),
+    fmt(
+      'bf16 amax + finite check, fast (integer max of the magnitude bits)',
+      timeMedianMs(() => bf16Amax(bits), runs),
+    ),
   );
   for (const [label, c] of FORMATS) {
     const calibrated = !label.startsWith('MX'); // MX formats store no amax: nothing to calibrate
     const refRuns = Math.max(3, Math.ceil(runs / 2));
     if (calibrated)
       lines.push(
-        fmt(`${label}: max calibration, reference`, timeMedianMs(() => maxCalibrateWeight(w, shape, c), refRuns, 1)),
-        fmt(`${label}: max calibration, bf16 fast`, timeMedianMs(() => maxCalibrateWeightBf16(bits, shape, c), runs)),
+        fmt(
+          `${label}: max calibration, reference`,
+          timeMedianMs(() => maxCalibrateWeight(w, shape, c), refRuns, 1),
+        ),
+        fmt(
+          `${label}: max calibration, bf16 fast`,
+          timeMedianMs(() => maxCalibrateWeightBf16(bits, shape, c), runs),
+        ),
       );
     lines.push(
-      fmt(`${label}: realQuant reference (float32)`, timeMedianMs(() => realQuant(w, shape, c), refRuns, 1)),
-      fmt(`${label}: realQuantFast (float32)`, timeMedianMs(() => realQuantFast(w, shape, c), runs)),
-      fmt(`${label}: realQuantBf16 (bf16 bits)`, timeMedianMs(() => realQuantBf16(bits, shape, c), runs)),
+      fmt(
+        `${label}: realQuant reference (float32)`,
+        timeMedianMs(() => realQuant(w, shape, c), refRuns, 1),
+      ),
+      fmt(
+        `${label}: realQuantFast (float32)`,
+        timeMedianMs(() => realQuantFast(w, shape, c), runs),
+      ),
+      fmt(
+        `${label}: realQuantBf16 (bf16 bits)`,
+        timeMedianMs(() => realQuantBf16(bits, shape, c), runs),
+      ),
     );
   }
   return lines;

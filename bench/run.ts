@@ -2,11 +2,13 @@
  * `npm run bench`: every benchmark, each figure next to a baseline measured in the same run.
  * `npm run bench -- recipes` (or `quantize`) runs one section.
  */
+import { benchQuantKernels } from './quant-kernels.js';
 import { benchQuantize } from './quantize.js';
 import { benchRecipes } from './recipes.js';
 
 const sections: Array<[string, string, () => string[]]> = [
   ['recipes', 'recipe loading', benchRecipes],
+  ['kernels', 'quantization kernels on a [2048, 4096] bf16 weight', benchQuantKernels],
   ['quantize', 'data-free quantization of a synthetic 1B Llama', () => benchQuantize()],
 ];
 

@@ -1,6 +1,7 @@
 /**
  * `mopt quantize` and `mopt convert llama2c` end to end through the built bin: a data-free export that reads
- * back, and every bad input — clear error, non-zero exit, no stack trace, no output folder, source untouched.
+ * back, and every bad input (unsupported algorithm, missing dataset, bad flags) — clear error, non-zero exit,
+ * no stack trace, no output folder, source untouched.
  */
 import assert from 'node:assert/strict';
 import {
@@ -113,11 +114,19 @@ describe('mopt quantize', () => {
       target,
     ];
     expectUserError(
-      q(model, 'general/ptq/nvfp4_default-kv_fp8'),
+      q(model, 'general/ptq/nvfp4_default-kv_none-gptq'),
       model,
-      /need calibration data \(--dataset\)/,
+      /calibration algorithm 'gptq' is not supported yet/,
       out,
     );
+    expectUserError(
+      [...q(model, 'general/ptq/nvfp4_default-kv_fp8'), '--dataset', join(dir, 'missing.txt')],
+      model,
+      /not found|does not exist/,
+      out,
+    );
+    expectUserError([...q(model), '--engine', 'gpu'], model, /--engine gpu: expected onnx or reference/, out);
+    expectUserError(['quantize', '--model', model], model, /give both --model and --recipe/, out);
     expectUserError(q(model, W4A16, join(model, 'inside')), model, /inside it/, join(model, 'inside'));
     expectUserError(
       [...q(model), '--export_fmt', 'onnx'],

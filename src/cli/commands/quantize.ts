@@ -138,6 +138,17 @@ function samples(
   report.sample('quantized', greedySample(modelDir, tok, prompt, SAMPLE_NEW_TOKENS, sim).text);
 }
 
+/** A data-free export needs no tokenizer; without one the samples are skipped with a note. */
+function optionalTokenizer(modelDir: string, report: QuantizeReporter): ModelTokenizer | null {
+  try {
+    return loadTokenizer(modelDir);
+  } catch (err) {
+    if (!isMoptError(err) || err.code !== 'tokenizer-not-found') throw err;
+    report.note(`quantize: ${modelDir} has no tokenizer.json; the before/after samples are skipped`);
+    return null;
+  }
+}
+
 async function runQuantize(opts: QuantizeOpts, io: CliIO, signal: AbortSignal): Promise<void> {
   const given = [opts.model, opts.recipe].filter((v) => v !== undefined).length;
   if (given === 1)
@@ -175,7 +186,7 @@ async function runQuantize(opts: QuantizeOpts, io: CliIO, signal: AbortSignal): 
     export_path: exportPath,
     calibrated_quantizers: targets.length,
   });
-  const tok = targets.length > 0 || !opts.skip_generate || demo ? loadTokenizer(modelDir) : null;
+  const tok = targets.length > 0 || demo ? loadTokenizer(modelDir) : null;
   const cal = targets.length > 0 ? await calibrate(opts, modelDir, tok!, prepared, report, signal) : null;
   if (signal.aborted) throw new MoptError('E_INTERRUPTED', 'interrupted before the export', { exitCode: 1 });
   const summary = await exportCheckpointAsync({
@@ -187,7 +198,10 @@ async function runQuantize(opts: QuantizeOpts, io: CliIO, signal: AbortSignal): 
     signal,
     ...(cal ? { activationStats: cal.stats } : {}),
   });
-  if (!opts.skip_generate) samples(modelDir, tok!, prepared, cal, report);
+  if (!opts.skip_generate) {
+    const sampleTok = tok ?? optionalTokenizer(modelDir, report);
+    if (sampleTok) samples(modelDir, sampleTok, prepared, cal, report);
+  }
   let tail = '';
   const extra: Record<string, unknown> = { calibration: cal?.summary ?? null };
   if (demo) {

@@ -97,7 +97,12 @@ export function bf16BlockAmax(
 }
 
 /** Largest magnitude pattern of every last-axis block of a rows x cols tensor (cols % size == 0). */
-export function bf16BlockMaxMagnitude(bits: Uint16Array, rows: number, cols: number, size: number): Uint16Array {
+export function bf16BlockMaxMagnitude(
+  bits: Uint16Array,
+  rows: number,
+  cols: number,
+  size: number,
+): Uint16Array {
   const out = new Uint16Array((rows * cols) / size);
   for (let b = 0, i = 0; b < out.length; b++) {
     let m = 0;
@@ -164,7 +169,14 @@ export function fp8CodeTableBf16Reference(ws: number, mode: Fp8DivideMode = 'f32
 export function fp8CodeTableBf16(
   ws: number,
   mode: Fp8DivideMode = 'f32',
-  encode?: (x: Float32Array, xStart: number, n: number, ws: number, codes: Uint8Array, cStart: number) => void,
+  encode?: (
+    x: Float32Array,
+    xStart: number,
+    n: number,
+    ws: number,
+    codes: Uint8Array,
+    cStart: number,
+  ) => void,
 ): Uint8Array {
   if (mode !== 'f32' || !encode) return fp8CodeTableBf16Reference(ws, mode);
   const out = new Uint8Array(65536);

@@ -187,7 +187,9 @@ export async function fakeQuantPooled(
       amax: resolved === null ? null : slicer === null ? resolved : Float32Array.from(slicer.slice(r0, r1)),
       globalAmax,
     };
-    jobs.push(new Promise<void>((resolve, reject) => pending.set(task.id, { resolve: () => resolve(), reject })));
+    jobs.push(
+      new Promise<void>((resolve, reject) => pending.set(task.id, { resolve: () => resolve(), reject })),
+    );
     ws[t % ws.length]!.ref();
     ws[t % ws.length]!.postMessage(task);
   }

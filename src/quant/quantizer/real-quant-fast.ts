@@ -26,7 +26,15 @@ import { exportAmax, exportAmaxShape } from './export-amax.js';
 import { resolveAmax, scalarAmax, type AmaxInput } from './fake-quant.js';
 import { fp8EncodeRange, intEncodeRange, mxfp4PackRow, nvfp4PackRow } from './pack-kernels.js';
 import { realQuant, type RealQuantOptions, type RealQuantResult } from './real-quant.js';
-import { bf16Source, f32Source, forEachRow, groupAmax, rowGroups, type RowGroups, type RowSource } from './row-source.js';
+import {
+  bf16Source,
+  f32Source,
+  forEachRow,
+  groupAmax,
+  rowGroups,
+  type RowGroups,
+  type RowSource,
+} from './row-source.js';
 import { quantSpec, type QuantSpec } from './spec.js';
 import { fp8ReferenceBf16 } from './real-quant-bf16-reference.js';
 
@@ -48,13 +56,25 @@ function exportError(message: string): MoptError {
 const EMPTY = new Float32Array(0);
 
 /** resolveAmax without the tensor: stored or constant amax as given, else the source's own reduce. */
-function resolve(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax?: AmaxInput): Float32Array {
+function resolve(
+  src: RowSource,
+  shape: readonly number[],
+  spec: QuantSpec,
+  rg: RowGroups,
+  amax?: AmaxInput,
+): Float32Array {
   if (spec.constantAmax === null && (spec.dynamic || amax === undefined)) return groupAmax(src, rg);
   return resolveAmax(EMPTY, shape, spec, amax); // never reads x on these branches
 }
 
 /** realQuant(w, ...) with fused loops; identical output. */
-export function realQuantFast(w: Float32Array, shape: readonly number[], cfg: Cfg, amax?: Amax, opts: RealQuantOptions = {}): RealQuantResult {
+export function realQuantFast(
+  w: Float32Array,
+  shape: readonly number[],
+  cfg: Cfg,
+  amax?: Amax,
+  opts: RealQuantOptions = {},
+): RealQuantResult {
   checkShape(w, shape, 'weight');
   return run(f32Source(w, shape), shape, cfg, amax, opts) ?? realQuant(w, shape, cfg, amax, opts);
 }
@@ -64,25 +84,49 @@ export function realQuantFast(w: Float32Array, shape: readonly number[], cfg: Cf
  * on the fast layouts. fp8Divide 'bf16-intermediate' rounds FP8 quotients to bf16 (ModelOpt's
  * bf16 export) and exists only here.
  */
-export function realQuantBf16(bits: Uint16Array, shape: readonly number[], cfg: Cfg, amax?: Amax, opts: FastQuantOptions = {}): RealQuantResult {
+export function realQuantBf16(
+  bits: Uint16Array,
+  shape: readonly number[],
+  cfg: Cfg,
+  amax?: Amax,
+  opts: FastQuantOptions = {},
+): RealQuantResult {
   checkShape(bits, shape, 'weight');
   const mode = opts.fp8Divide ?? 'f32';
   if (!Array.isArray(cfg) && cfg.enable) {
     const spec = quantSpec(cfg, shape);
-    if (spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && (mode !== 'f32' || bits.length >= FP8_TABLE_MIN_ELEMENTS))
+    if (
+      spec.format.kind === 'fp8' &&
+      spec.granularity.kind === 'tensor' &&
+      (mode !== 'f32' || bits.length >= FP8_TABLE_MIN_ELEMENTS)
+    )
       return fp8TensorBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
-    if (mode !== 'f32' && spec.format.kind === 'fp8') return fp8ReferenceBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
+    if (mode !== 'f32' && spec.format.kind === 'fp8')
+      return fp8ReferenceBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
   }
-  return run(bf16Source(bits, shape), shape, cfg, amax, opts) ?? realQuant(bf16Decode(bits), shape, cfg, amax, opts);
+  return (
+    run(bf16Source(bits, shape), shape, cfg, amax, opts) ??
+    realQuant(bf16Decode(bits), shape, cfg, amax, opts)
+  );
 }
 
-function fp8TensorBf16(bits: Uint16Array, shape: readonly number[], spec: QuantSpec, amax: AmaxInput | undefined, mode: Fp8DivideMode): RealQuantResult {
+function fp8TensorBf16(
+  bits: Uint16Array,
+  shape: readonly number[],
+  spec: QuantSpec,
+  amax: AmaxInput | undefined,
+  mode: Fp8DivideMode,
+): RealQuantResult {
   const a =
     spec.constantAmax === null && (spec.dynamic || amax === undefined)
       ? Float32Array.of(bf16Amax(bits))
       : resolveAmax(EMPTY, shape, spec, amax);
   const ws = Float32Array.of(Math.fround(a[0]! / 448));
-  const codes = applyByteTable(bits, fp8CodeTableBf16(ws[0]!, mode, fp8EncodeRange), new Uint8Array(bits.length));
+  const codes = applyByteTable(
+    bits,
+    fp8CodeTableBf16(ws[0]!, mode, fp8EncodeRange),
+    new Uint8Array(bits.length),
+  );
   return {
     weight: { dtype: 'F8_E4M3', shape: [...shape], data: codes },
     weight_scale: { dtype: 'F32', shape: [], data: ws },
@@ -90,7 +134,13 @@ function fp8TensorBf16(bits: Uint16Array, shape: readonly number[], spec: QuantS
 }
 
 /** The fast layouts; null means "use realQuant" (errors are then realQuant's own). */
-function run(src: RowSource, shape: readonly number[], cfg: Cfg, amax: Amax | undefined, opts: RealQuantOptions): RealQuantResult | null {
+function run(
+  src: RowSource,
+  shape: readonly number[],
+  cfg: Cfg,
+  amax: Amax | undefined,
+  opts: RealQuantOptions,
+): RealQuantResult | null {
   if (Array.isArray(cfg) || !cfg.enable || shape.length === 0) return null;
   const spec = quantSpec(cfg, shape);
   const rg = rowGroups(spec.granularity, shape);
@@ -107,11 +157,18 @@ function run(src: RowSource, shape: readonly number[], cfg: Cfg, amax: Amax | un
     if (f.blockSize % 2 !== 0 || src.cols % f.blockSize !== 0) return null;
     return nvfp4(src, shape, spec, rg, a1, opts);
   }
-  if (f.element === 'E2M1' && f.blockSize % 2 === 0 && src.cols % f.blockSize === 0) return mxfp4(src, shape, f.blockSize);
+  if (f.element === 'E2M1' && f.blockSize % 2 === 0 && src.cols % f.blockSize === 0)
+    return mxfp4(src, shape, f.blockSize);
   return null;
 }
 
-function fp8(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax?: AmaxInput): RealQuantResult {
+function fp8(
+  src: RowSource,
+  shape: readonly number[],
+  spec: QuantSpec,
+  rg: RowGroups,
+  amax?: AmaxInput,
+): RealQuantResult {
   const a = resolve(src, shape, spec, rg, amax);
   const ws = new Float32Array(a.length);
   for (let k = 0; k < a.length; k++) ws[k] = Math.fround(a[k]! / 448);
@@ -126,11 +183,21 @@ function fp8(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowG
   });
   return {
     weight: { dtype: 'F8_E4M3', shape: [...shape], data: codes },
-    weight_scale: { dtype: 'F32', shape: spec.granularity.kind === 'tensor' ? [] : exportAmaxShape(spec, shape), data: ws },
+    weight_scale: {
+      dtype: 'F32',
+      shape: spec.granularity.kind === 'tensor' ? [] : exportAmaxShape(spec, shape),
+      data: ws,
+    },
   };
 }
 
-function int(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax?: AmaxInput): RealQuantResult {
+function int(
+  src: RowSource,
+  shape: readonly number[],
+  spec: QuantSpec,
+  rg: RowGroups,
+  amax?: AmaxInput,
+): RealQuantResult {
   const f = spec.format;
   if (f.kind !== 'int') throw exportError('internal: not an INT spec');
   const ea = exportAmax(resolve(src, shape, spec, rg, amax), spec, shape);
@@ -138,11 +205,24 @@ function int(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowG
   for (let k = 0; k < ws.length; k++) ws[k] = Math.fround(ea.data[k]! / f.bounds.maxBound);
   const { cols, rows } = src;
   const { minBound: lo, maxBound: hi } = f.bounds;
-  const scale = { dtype: 'F32' as const, shape: spec.granularity.kind === 'tensor' ? [] : ea.shape, data: ws };
+  const scale = {
+    dtype: 'F32' as const,
+    shape: spec.granularity.kind === 'tensor' ? [] : ea.shape,
+    data: ws,
+  };
   const rowCodes = (r: number, xOff: number, out: Int8Array, oStart: number): void => {
     const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
     for (let j = 0, c0 = 0; c0 < cols; j++, c0 += rg.runSize)
-      intEncodeRange(src.x, xOff + c0, Math.min(rg.runSize, cols - c0), ws[g0 + j]!, lo, hi, out, oStart + c0);
+      intEncodeRange(
+        src.x,
+        xOff + c0,
+        Math.min(rg.runSize, cols - c0),
+        ws[g0 + j]!,
+        lo,
+        hi,
+        out,
+        oStart + c0,
+      );
   };
   if (f.bits === 8) {
     const codes = new Int8Array(rows * cols);
@@ -194,7 +274,14 @@ function maxIgnoringNaN(a: Float32Array): number {
   return g;
 }
 
-function nvfp4(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: RowGroups, amax: AmaxInput | undefined, opts: RealQuantOptions): RealQuantResult {
+function nvfp4(
+  src: RowSource,
+  shape: readonly number[],
+  spec: QuantSpec,
+  rg: RowGroups,
+  amax: AmaxInput | undefined,
+  opts: RealQuantOptions,
+): RealQuantResult {
   const f = spec.format;
   if (f.kind !== 'nvfp4') throw exportError('internal: not an NVFP4 spec');
   const { rows, cols } = src;
@@ -203,7 +290,9 @@ function nvfp4(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: Ro
   // many blocks each is one of 32768 magnitudes, so its scale byte becomes a table lookup
   const needMax = f.dynamic || (spec.constantAmax === null && amax === undefined);
   const mags =
-    needMax && src.bits && rg.count >= SCALE_TABLE_MIN_BLOCKS ? bf16BlockMaxMagnitude(src.bits, rows, cols, bs) : null;
+    needMax && src.bits && rg.count >= SCALE_TABLE_MIN_BLOCKS
+      ? bf16BlockMaxMagnitude(src.bits, rows, cols, bs)
+      : null;
   const blockMax = needMax && !mags ? groupAmax(src, rg) : null;
   const scales = new Uint8Array(rg.count);
   let ws2: number;
@@ -225,7 +314,8 @@ function nvfp4(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: Ro
     const live = spec.constantAmax === null && amax === undefined;
     const bAmax = live ? blockMax : resolveAmax(EMPTY, shape, spec, amax);
     const norm = f.fourOverSix ? 256 : 448;
-    const g = opts.globalAmax ?? (bAmax ? maxIgnoringNaN(bAmax) : magnitudeValue(maxOf16(mags!, BF16_INF_BITS)));
+    const g =
+      opts.globalAmax ?? (bAmax ? maxIgnoringNaN(bAmax) : magnitudeValue(maxOf16(mags!, BF16_INF_BITS)));
     ws2 = nvfp4GlobalScale(g, norm);
     if (bAmax) for (let b = 0; b < scales.length; b++) scales[b] = nvfp4ExportScaleStatic(bAmax[b]!, g, norm);
     else byTable(mags!, scales, (a) => nvfp4ExportScaleStatic(a, g, norm));
@@ -236,7 +326,9 @@ function nvfp4(src: RowSource, shape: readonly number[], spec: QuantSpec, rg: Ro
   const blockDenom = new Float32Array(scales.length);
   for (let b = 0; b < scales.length; b++) blockDenom[b] = denoms[scales[b]!]!;
   const packed = new Uint8Array((rows * cols) / 2);
-  forEachRow(src, (r, xOff) => nvfp4PackRow(src.x, xOff, cols, bs, blockDenom, r * perRow, packed, (r * cols) / 2));
+  forEachRow(src, (r, xOff) =>
+    nvfp4PackRow(src.x, xOff, cols, bs, blockDenom, r * perRow, packed, (r * cols) / 2),
+  );
   const lead = shape.slice(0, -1);
   return {
     weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },
@@ -257,7 +349,9 @@ function mxfp4(src: RowSource, shape: readonly number[], bs: number): RealQuantR
     unscale[b] = 2 ** e;
   }
   const packed = new Uint8Array((rows * cols) / 2);
-  forEachRow(src, (r, xOff) => mxfp4PackRow(src.x, xOff, cols, bs, unscale, r * perRow, packed, (r * cols) / 2));
+  forEachRow(src, (r, xOff) =>
+    mxfp4PackRow(src.x, xOff, cols, bs, unscale, r * perRow, packed, (r * cols) / 2),
+  );
   const lead = shape.slice(0, -1);
   return {
     weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },

@@ -64,7 +64,8 @@ export async function realQuantBf16Pooled(
   // layouts realQuant rejects fail on this thread, with realQuant's own error and exit code
   const cols = shape[shape.length - 1]!;
   if (f.kind === 'int' && f.bits === 4 && shape[shape.length - 2]! % 2 !== 0) return single();
-  if ((f.kind === 'nvfp4' || f.kind === 'mx') && (cols % f.blockSize !== 0 || cols % 2 !== 0)) return single();
+  if ((f.kind === 'nvfp4' || f.kind === 'mx') && (cols % f.blockSize !== 0 || cols % 2 !== 0))
+    return single();
   const a1 = amax as AmaxInput | undefined;
   const sliceOpts: FastQuantOptions = { ...opts };
   // the amax every slice must use: a scalar, or one entry per group in dim-0 order
@@ -98,9 +99,7 @@ export async function realQuantBf16Pooled(
       shape: [d1 - d0, ...shape.slice(1)],
       cfg,
       amax:
-        typeof resolved === 'object'
-          ? resolved.slice(d0 * groupsPerIndex, d1 * groupsPerIndex)
-          : resolved,
+        typeof resolved === 'object' ? resolved.slice(d0 * groupsPerIndex, d1 * groupsPerIndex) : resolved,
       opts: sliceOpts,
     };
     jobs.push(runOnPool<RealQuantResult>(threads, slot, task, shared ? [] : [part.buffer as ArrayBuffer]));

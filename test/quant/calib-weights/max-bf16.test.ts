@@ -21,7 +21,18 @@ test('maxCalibrateWeightBf16 equals maxCalibrateWeight on the decoded weight', (
   const w0 = randomTensor(256 * 256, 21, 4);
   const bits = Uint16Array.from(w0, numberToBf16Bits);
   const w = bf16Decode(bits);
-  for (const cfg of [FP8, FP8_PER_CHANNEL, FP8_2D, FP8_PER_TOKEN, INT8_PER_CHANNEL, INT4_BLOCK, NVFP4, NVFP4_STATIC, mx([2, 1]), [INT4_BLOCK, FP8]]) {
+  for (const cfg of [
+    FP8,
+    FP8_PER_CHANNEL,
+    FP8_2D,
+    FP8_PER_TOKEN,
+    INT8_PER_CHANNEL,
+    INT4_BLOCK,
+    NVFP4,
+    NVFP4_STATIC,
+    mx([2, 1]),
+    [INT4_BLOCK, FP8],
+  ]) {
     assert.deepEqual(maxCalibrateWeightBf16(bits, shape, cfg), maxCalibrateWeight(w, shape, cfg));
   }
   assert.equal(maxCalibrateWeightBf16(bits, shape, { ...FP8, enable: false }), null);

@@ -20,7 +20,12 @@ import { randomTensor, rng } from '../quantizer/attr-cfg.js';
 function randomBits(n: number, seed: number, specials = false): Uint16Array {
   const r = rng(seed);
   const out = Uint16Array.from({ length: n }, () => Math.floor(r() * 0x7f00) | (r() < 0.5 ? 0x8000 : 0));
-  if (specials) for (const [i, b] of [[5, 0x7f80], [9, 0xffc1]] as const) out[i] = b;
+  if (specials)
+    for (const [i, b] of [
+      [5, 0x7f80],
+      [9, 0xffc1],
+    ] as const)
+      out[i] = b;
   return out;
 }
 
@@ -40,8 +45,14 @@ test('bf16 amax, block amax and run amax equal reduceAmax on the decoded floats'
     const same = (a: Float32Array, b: Float32Array) =>
       assert.deepEqual([...a].map(String), [...b].map(String));
     same(Float32Array.of(bf16Amax(bits)), reduceAmax(w, [32, 48], { kind: 'tensor' }));
-    same(bf16BlockAmax(bits, 32, 48, 16, new Float32Array(96)), reduceAmax(w, [32, 48], { kind: 'block', size: 16 }));
-    same(bf16BlockAmax(bits, 32, 48, 20, new Float32Array(96)), reduceAmax(w, [32, 48], { kind: 'block', size: 20 }));
+    same(
+      bf16BlockAmax(bits, 32, 48, 16, new Float32Array(96)),
+      reduceAmax(w, [32, 48], { kind: 'block', size: 16 }),
+    );
+    same(
+      bf16BlockAmax(bits, 32, 48, 20, new Float32Array(96)),
+      reduceAmax(w, [32, 48], { kind: 'block', size: 20 }),
+    );
     same(bf16RunAmax(bits, 48, new Float32Array(32)), reduceAmax(w, [32, 48], { kind: 'axis', keep: [0] }));
   }
   assert.throws(() => bf16BlockAmax(new Uint16Array(32), 2, 16, 16, new Float32Array(1)), /too small/);
@@ -62,7 +73,10 @@ test('the FP8 code table is castE4M3Torch of every quotient, fast encoder or not
     for (let b = 0; b < 65536; b += 7) assert.equal(ref[b], castE4M3Torch(Math.fround(f[b]! / ws)));
     assert.deepEqual(fp8CodeTableBf16(ws, 'f32', fp8EncodeRange), ref, `ws ${ws}`);
   }
-  assert.deepEqual(fp8CodeTableBf16(0.5, 'bf16-intermediate', fp8EncodeRange), fp8CodeTableBf16Reference(0.5, 'bf16-intermediate'));
+  assert.deepEqual(
+    fp8CodeTableBf16(0.5, 'bf16-intermediate', fp8EncodeRange),
+    fp8CodeTableBf16Reference(0.5, 'bf16-intermediate'),
+  );
 });
 
 test('the 32-bit fast loops agree with the plain loops at any alignment', () => {

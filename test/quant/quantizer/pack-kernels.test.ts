@@ -15,7 +15,20 @@ import { randomTensor } from './attr-cfg.js';
 
 /** Edge values: every E4M3 value, the midpoints between neighbours, one float32 ulp either side, specials. */
 function edgeValues(): Float32Array {
-  const out: number[] = [0, -0, Infinity, -Infinity, NaN, 448, 449, 464, 465, 2 ** -10, 2 ** -11, 3 * 2 ** -11];
+  const out: number[] = [
+    0,
+    -0,
+    Infinity,
+    -Infinity,
+    NaN,
+    448,
+    449,
+    464,
+    465,
+    2 ** -10,
+    2 ** -11,
+    3 * 2 ** -11,
+  ];
   const codes = [...E4M3_TABLE.slice(0, 0x7f)];
   const mags = [...codes];
   for (let i = 0; i + 1 < codes.length; i++) mags.push((codes[i]! + codes[i + 1]!) / 2);
@@ -40,7 +53,12 @@ test('fp8EncodeRange equals castE4M3Torch on ties, ulp neighbours, subnormals an
 
 test('intEncodeRange equals intCodeFromStep (ties to even, clamps, NaN to 0)', () => {
   const x = edgeValues();
-  for (const [bits, step] of [[8, 1], [4, 0.5], [8, 0.03125], [4, 0]] as const) {
+  for (const [bits, step] of [
+    [8, 1],
+    [4, 0.5],
+    [8, 0.03125],
+    [4, 0],
+  ] as const) {
     const b = intBounds(bits, false, false);
     const out = new Int8Array(x.length);
     intEncodeRange(x, 0, x.length, step, b.minBound, b.maxBound, out, 0);
@@ -61,7 +79,11 @@ test('nvfp4PackRow and mxfp4PackRow equal the scalar nibble rules, packed low-fi
     for (let i = 0; i < x.length; i += 2) {
       const q = (v: number) => Math.fround(v / d);
       assert.equal(a[i / 2], e2m1NibbleRNE(q(x[i]!)) | (e2m1NibbleRNE(q(x[i + 1]!)) << 4), `nvfp4 ${x[i]}`);
-      assert.equal(b[i / 2], e2m1NibbleTiesDown(q(x[i]!)) | (e2m1NibbleTiesDown(q(x[i + 1]!)) << 4), `mxfp4 ${x[i]}`);
+      assert.equal(
+        b[i / 2],
+        e2m1NibbleTiesDown(q(x[i]!)) | (e2m1NibbleTiesDown(q(x[i + 1]!)) << 4),
+        `mxfp4 ${x[i]}`,
+      );
     }
   }
 });

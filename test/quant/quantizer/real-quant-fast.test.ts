@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { bf16Decode, numberToBf16Bits } from '../../../src/quant/formats/bf16-bits.js';
 import type { QuantizerAttributeConfig } from '../../../src/recipe/types.js';
 import { realQuant, type RealQuantResult } from '../../../src/quant/quantizer/real-quant.js';
-import { FP8_TABLE_MIN_ELEMENTS, realQuantBf16, realQuantFast } from '../../../src/quant/quantizer/real-quant-fast.js';
+import {
+  FP8_TABLE_MIN_ELEMENTS,
+  realQuantBf16,
+  realQuantFast,
+} from '../../../src/quant/quantizer/real-quant-fast.js';
 import { fp8ReferenceBf16 } from '../../../src/quant/quantizer/real-quant-bf16-reference.js';
 import { quantSpec } from '../../../src/quant/quantizer/spec.js';
 import {
@@ -45,7 +49,8 @@ function randomBf16(n: number, seed: number): Uint16Array {
   for (let i = 0; i < n; i++) {
     const u = r();
     if (u < 0.01) bits[i] = 0x8000;
-    else if (u < 0.02) bits[i] = Math.floor(r() * 0x7f80) | (r() < 0.5 ? 0x8000 : 0); // any finite pattern
+    else if (u < 0.02)
+      bits[i] = Math.floor(r() * 0x7f80) | (r() < 0.5 ? 0x8000 : 0); // any finite pattern
     else bits[i] = numberToBf16Bits(w[i]!);
   }
   return bits;
@@ -94,9 +99,19 @@ test('fast paths equal realQuant with stored amax, shared global amax and scale2
     ['fp8 scalar amax (clips)', FP8, 0.5, {}],
     ['fp8 per-channel stored', FP8_PER_CHANNEL, Float32Array.from({ length: 32 }, () => r() * 4), {}],
     ['int8 zero amax', INT8, 0, {}],
-    ['int4 stored blocks', INT4_BLOCK, Float32Array.from({ length: 32 }, (_, i) => (i % 7 === 0 ? 0 : r() * 8)), {}],
+    [
+      'int4 stored blocks',
+      INT4_BLOCK,
+      Float32Array.from({ length: 32 }, (_, i) => (i % 7 === 0 ? 0 : r() * 8)),
+      {},
+    ],
     ['nvfp4 amax + W4A8 divisor', NVFP4, 3.25, { scale2Divisor: 448 }],
-    ['nvfp4 static global', NVFP4_STATIC, Float32Array.from({ length: 256 }, () => r() * 9), { globalAmax: 11 }],
+    [
+      'nvfp4 static global',
+      NVFP4_STATIC,
+      Float32Array.from({ length: 256 }, () => r() * 9),
+      { globalAmax: 11 },
+    ],
   ];
   for (const [name, cfg, amax, opts] of cases) {
     const ref = realQuant(w, shape, cfg, amax, opts);
@@ -106,7 +121,11 @@ test('fast paths equal realQuant with stored amax, shared global amax and scale2
   // a per-tensor FP8 big enough for the table, with a stored amax
   assert.ok(1024 * 512 >= FP8_TABLE_MIN_ELEMENTS);
   const big = randomBf16(1024 * 512, 9);
-  sameResult(realQuantBf16(big, [1024, 512], FP8, 0.75), realQuant(bf16Decode(big), [1024, 512], FP8, 0.75), 'fp8 table, stored amax');
+  sameResult(
+    realQuantBf16(big, [1024, 512], FP8, 0.75),
+    realQuant(bf16Decode(big), [1024, 512], FP8, 0.75),
+    'fp8 table, stored amax',
+  );
 });
 
 test('every bf16 pattern (Inf and NaN included) gives the reference FP8, NVFP4 and MXFP4 bytes', () => {
@@ -140,16 +159,23 @@ test('FP8 bf16-intermediate mode: the table equals the scalar reference and diff
   // per-channel in bf16-intermediate mode takes the scalar reference
   const small = randomBf16(16 * 64, 4);
   const pc = realQuantBf16(small, [16, 64], FP8_PER_CHANNEL, undefined, { fp8Divide: 'bf16-intermediate' });
-  sameResult(pc, fp8ReferenceBf16(small, [16, 64], quantSpec(FP8_PER_CHANNEL, [16, 64]), undefined, 'bf16-intermediate'), 'per-channel');
+  sameResult(
+    pc,
+    fp8ReferenceBf16(small, [16, 64], quantSpec(FP8_PER_CHANNEL, [16, 64]), undefined, 'bf16-intermediate'),
+    'per-channel',
+  );
 });
 
-test('the fast paths raise realQuant\'s own errors on bad layouts', () => {
+test("the fast paths raise realQuant's own errors on bad layouts", () => {
   const w = new Float32Array(3 * 24);
   const bits = new Uint16Array(3 * 24);
   assert.throws(() => realQuantFast(w, [3, 24], NVFP4), /multiple of the block size 16/);
   assert.throws(() => realQuantBf16(bits, [3, 24], NVFP4), /multiple of the block size 16/);
   assert.throws(() => realQuantFast(w, [3, 24], INT4_BLOCK), /even second-to-last dimension/);
-  assert.throws(() => realQuantBf16(bits, [3, 24], FP8_PER_CHANNEL, new Float32Array(2)), /amax has 2 values/);
+  assert.throws(
+    () => realQuantBf16(bits, [3, 24], FP8_PER_CHANNEL, new Float32Array(2)),
+    /amax has 2 values/,
+  );
   assert.throws(() => realQuantBf16(bits, [3, 25], FP8), /has 72 elements but shape \[3, 25\]/);
 });
 
@@ -167,7 +193,11 @@ test('NVFP4 from bf16 with 65536+ blocks (scale bytes by table) equals realQuant
       ['static', NVFP4_STATIC, undefined, {}],
       ['static four_over_six', NVFP4_46, undefined, { globalAmax: 3 }],
     ] as const) {
-      sameResult(realQuantBf16(b, shape, cfg, amax, opts), realQuant(w, shape, cfg, amax, opts), `${name} (${b === bits ? 'finite' : 'Inf/NaN'})`);
+      sameResult(
+        realQuantBf16(b, shape, cfg, amax, opts),
+        realQuant(w, shape, cfg, amax, opts),
+        `${name} (${b === bits ? 'finite' : 'Inf/NaN'})`,
+      );
     }
   }
 });

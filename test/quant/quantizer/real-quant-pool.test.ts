@@ -32,25 +32,29 @@ function assertSame(a: RealQuantResult, b: RealQuantResult, what: string): void 
   assert.deepEqual(a.weight_scale_2, b.weight_scale_2, `${what}: weight_scale_2`);
 }
 
-const CASES: Array<[string, QuantizerAttributeConfig, number[], Float32Array | number | undefined, object]> = [
-  ['fp8 per-tensor (table)', FP8, [512, 256], undefined, {}],
-  ['fp8 per-tensor stored amax', FP8, [96, 64], 0.5, {}],
-  ['fp8 bf16-intermediate', FP8, [512, 256], undefined, { fp8Divide: 'bf16-intermediate' }],
-  ['fp8 dynamic (one thread)', attrCfg({ num_bits: [4, 3], type: 'dynamic' }), [96, 64], undefined, {}],
-  ['fp8 per-channel', FP8_PER_CHANNEL, [97, 64], undefined, {}],
-  ['int8 per-channel 3-D', INT8_PER_CHANNEL, [5, 12, 64], undefined, {}],
-  ['int4 blocks (row pairs)', INT4_BLOCK, [34, 256], undefined, {}],
-  ['nvfp4 dynamic', NVFP4, [96, 64], undefined, {}],
-  ['nvfp4 dynamic W4A8 divisor', NVFP4, [96, 64], 3, { scale2Divisor: 448 }],
-  ['nvfp4 static', NVFP4_STATIC, [96, 64], undefined, {}],
-  ['nvfp4 static shared global', NVFP4_STATIC, [96, 64], undefined, { globalAmax: 9 }],
-  ['mxfp4 3-D', mx([2, 1]), [3, 32, 64], undefined, {}],
-];
+const CASES: Array<[string, QuantizerAttributeConfig, number[], Float32Array | number | undefined, object]> =
+  [
+    ['fp8 per-tensor (table)', FP8, [512, 256], undefined, {}],
+    ['fp8 per-tensor stored amax', FP8, [96, 64], 0.5, {}],
+    ['fp8 bf16-intermediate', FP8, [512, 256], undefined, { fp8Divide: 'bf16-intermediate' }],
+    ['fp8 dynamic (one thread)', attrCfg({ num_bits: [4, 3], type: 'dynamic' }), [96, 64], undefined, {}],
+    ['fp8 per-channel', FP8_PER_CHANNEL, [97, 64], undefined, {}],
+    ['int8 per-channel 3-D', INT8_PER_CHANNEL, [5, 12, 64], undefined, {}],
+    ['int4 blocks (row pairs)', INT4_BLOCK, [34, 256], undefined, {}],
+    ['nvfp4 dynamic', NVFP4, [96, 64], undefined, {}],
+    ['nvfp4 dynamic W4A8 divisor', NVFP4, [96, 64], 3, { scale2Divisor: 448 }],
+    ['nvfp4 static', NVFP4_STATIC, [96, 64], undefined, {}],
+    ['nvfp4 static shared global', NVFP4_STATIC, [96, 64], undefined, { globalAmax: 9 }],
+    ['mxfp4 3-D', mx([2, 1]), [3, 32, 64], undefined, {}],
+  ];
 
 test('realQuantBf16Pooled equals realQuantBf16 on every fast layout', async () => {
   let seed = 40;
   for (const [name, cfg, shape, amax, opts] of CASES) {
-    const bits = bf16(shape.reduce((a, b) => a * b, 1), seed++);
+    const bits = bf16(
+      shape.reduce((a, b) => a * b, 1),
+      seed++,
+    );
     const ref = realQuantBf16(bits, shape, cfg, amax, opts);
     assertSame(await realQuantBf16Pooled(bits, shape, cfg, amax, opts, POOL), ref, name);
     const sab = new Uint16Array(new SharedArrayBuffer(bits.byteLength));
@@ -59,8 +63,15 @@ test('realQuantBf16Pooled equals realQuantBf16 on every fast layout', async () =
   }
 });
 
-test('realQuantBf16Pooled reports bad layouts with realQuant\'s errors', async () => {
-  const bad = (re: RegExp) => (e: unknown) => re.test((e as Error).message) && (e as { exitCode?: number }).exitCode === 2;
-  await assert.rejects(realQuantBf16Pooled(new Uint16Array(3 * 24), [3, 24], NVFP4, undefined, {}, POOL), bad(/multiple of the block size 16/));
-  await assert.rejects(realQuantBf16Pooled(new Uint16Array(33 * 64), [33, 64], INT4_BLOCK, undefined, {}, POOL), bad(/even second-to-last/));
+test("realQuantBf16Pooled reports bad layouts with realQuant's errors", async () => {
+  const bad = (re: RegExp) => (e: unknown) =>
+    re.test((e as Error).message) && (e as { exitCode?: number }).exitCode === 2;
+  await assert.rejects(
+    realQuantBf16Pooled(new Uint16Array(3 * 24), [3, 24], NVFP4, undefined, {}, POOL),
+    bad(/multiple of the block size 16/),
+  );
+  await assert.rejects(
+    realQuantBf16Pooled(new Uint16Array(33 * 64), [33, 64], INT4_BLOCK, undefined, {}, POOL),
+    bad(/even second-to-last/),
+  );
 });
