@@ -6,10 +6,13 @@
 import { MoptError } from '../errors.js';
 import { validateTensorFinite } from '../model/checkpoint.js';
 import { maxCalibrateWeight, maxOf, type WeightAmax } from '../quant/calib-weights/max.js';
+import { maxCalibrateWeightBf16 } from '../quant/calib-weights/max-bf16.js';
 import { mseCalibrateWeight } from '../quant/calib-weights/mse.js';
 import { groupIndex } from '../quant/quantizer/amax.js';
 import type { AmaxInput } from '../quant/quantizer/fake-quant.js';
-import { realQuant, type PackedTensor, type RealQuantOptions } from '../quant/quantizer/real-quant.js';
+import { bf16Decode, bf16FirstNonFinite } from '../quant/formats/bf16-bits.js';
+import { realQuantBf16, realQuantFast, type FastQuantOptions } from '../quant/quantizer/real-quant-fast.js';
+import type { PackedTensor, RealQuantResult } from '../quant/quantizer/real-quant.js';
 import type { WeightCalibration } from './algorithm.js';
 import type { ModuleExport } from './export-plan.js';
 import { fp8PerTensorCodes } from './fp8-cast.js';
@@ -20,8 +23,16 @@ const ZERO_WEIGHT_NVFP4_AMAX = 2688;
 
 interface MemberState {
   m: ModuleExport;
-  w: Float32Array;
+  /** bf16 bit patterns when the weights are read as bf16; the float path leaves it undefined. */
+  bits?: Uint16Array;
+  /** float32 weights: the float path, or bits decoded once for mse. */
+  w?: Float32Array;
   amax: Array<WeightAmax | null>;
+}
+
+function floats(s: MemberState): Float32Array {
+  s.w ??= bf16Decode(s.bits!);
+  return s.w;
 }
 
 function asBytes(t: PackedTensor): Uint8Array {
@@ -29,7 +40,9 @@ function asBytes(t: PackedTensor): Uint8Array {
 }
 
 function maxCalibrate(s: MemberState): void {
-  const initial = maxCalibrateWeight(s.w, s.m.shape, s.m.weight);
+  const initial = s.bits
+    ? maxCalibrateWeightBf16(s.bits, s.m.shape, s.m.weight)
+    : maxCalibrateWeight(s.w!, s.m.shape, s.m.weight);
   s.amax = Array.isArray(initial) ? initial : [initial];
 }
 
@@ -39,7 +52,7 @@ function mseCalibrate(s: MemberState, calib: WeightCalibration): void {
   const spec = stageSpecs(s.m.weight, s.m.shape)[0]!;
   const refinable = spec.format.kind !== 'mx' && !spec.dynamic;
   const a = s.amax[0];
-  if (refinable && a) s.amax[0] = mseCalibrateWeight(s.w, s.m.shape, s.m.weight, a, calib.options);
+  if (refinable && a) s.amax[0] = mseCalibrateWeight(floats(s), s.m.shape, s.m.weight, a, calib.options);
 }
 
 /** §3.1 step 8: static NVFP4 members of a group share one global amax (before mse uses it). */
@@ -76,7 +89,7 @@ export type ModelDtype = 'F32' | 'BF16' | 'F16' | undefined;
 function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uint8Array> {
   const { m } = s;
   const spec = stageSpecs(m.weight, m.shape)[0]!;
-  const opts: RealQuantOptions = {};
+  const opts: FastQuantOptions = {};
   if (m.format === 'w4a8_nvfp4_fp8') opts.scale2Divisor = 448;
   const first = s.amax[0] ?? null;
   let amax: AmaxInput | undefined = first?.amax;
@@ -85,23 +98,20 @@ function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uin
       opts.globalAmax = first.globalAmax === 0 ? ZERO_WEIGHT_NVFP4_AMAX : first.globalAmax;
     else if (first && maxOf(first.amax) === 0) amax = ZERO_WEIGHT_NVFP4_AMAX;
   }
-  const result = Array.isArray(m.weight)
-    ? realQuant(
-        s.w,
-        m.shape,
-        m.weight,
-        s.amax.map((a) => a?.amax),
-        opts,
-      )
-    : realQuant(s.w, m.shape, m.weight, amax, opts);
-  if (
-    spec.format.kind === 'fp8' &&
-    spec.granularity.kind === 'tensor' &&
-    modelDtype &&
-    modelDtype !== 'F32'
-  ) {
-    const ws = (result.weight_scale.data as Float32Array)[0]!;
-    fp8PerTensorCodes(s.w, ws, modelDtype, result.weight.data as Uint8Array);
+  const amaxes = Array.isArray(m.weight) ? s.amax.map((a) => a?.amax) : amax;
+  // ModelOpt divides a bf16 / fp16 weight by the per-tensor FP8 scale in the model dtype
+  const roundedFp8 =
+    spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && modelDtype && modelDtype !== 'F32';
+  let result: RealQuantResult;
+  if (s.bits) {
+    if (roundedFp8) opts.fp8Divide = 'bf16-intermediate'; // bits are read only for BF16 models
+    result = realQuantBf16(s.bits, m.shape, m.weight, amaxes, opts);
+  } else {
+    result = realQuantFast(s.w!, m.shape, m.weight, amaxes, opts);
+    if (roundedFp8) {
+      const ws = (result.weight_scale.data as Float32Array)[0]!;
+      fp8PerTensorCodes(s.w!, ws, modelDtype, result.weight.data as Uint8Array);
+    }
   }
   if (spec.format.kind === 'fp8')
     zeroScaleGroups(
@@ -156,7 +166,8 @@ function zeroScaleGroups(
   for (let i = 0; i < codes.length; i++) if (ws[idx === null ? 0 : idx[i]!] === 0) codes[i] = 0;
 }
 
-export type WeightReader = (tensor: string) => Float32Array;
+/** A member's weights: float32 values, or bf16 bit patterns (read only for bf16 models or no model dtype). */
+export type WeightReader = (tensor: string) => Float32Array | Uint16Array;
 
 /** Reads, checks, calibrates and packs every member of one group. */
 export function quantizeGroup(
@@ -167,8 +178,12 @@ export function quantizeGroup(
 ): Map<string, Uint8Array> {
   const states: MemberState[] = members.map((m) => {
     const w = read(m.tensor);
-    validateTensorFinite(m.tensor, w, m.shape);
-    return { m, w, amax: [] };
+    if (w instanceof Float32Array) {
+      validateTensorFinite(m.tensor, w, m.shape);
+      return { m, w, amax: [] };
+    }
+    if (bf16FirstNonFinite(w) >= 0) validateTensorFinite(m.tensor, bf16Decode(w), m.shape);
+    return { m, bits: w, amax: [] };
   });
   for (const s of states) maxCalibrate(s);
   shareStaticGlobal(states);

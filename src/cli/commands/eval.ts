@@ -137,7 +137,7 @@ interface EvalOpts extends CalibFlags {
 }
 
 export function registerEvalCommand(program: Command, io: CliIO): void {
-  program
+  const evalCmd = program
     .command('eval')
     .description(
       'perplexity of the original model, a recipe simulated by fake quantization, and an exported checkpoint',
@@ -149,57 +149,60 @@ export function registerEvalCommand(program: Command, io: CliIO): void {
     .option('--window <n>', 'tokens per evaluation window (BOS + text)', '512')
     .option('--max_windows <n>', 'score only the first N windows')
     .option('--eval_batch <n>', 'windows per forward', '4')
+    .option('--json', 'print the results as JSON');
+  addSimulationOptions(evalCmd).action(async (opts: EvalOpts) => {
+    const window = intFlag('window', opts.window, 2);
+    const modelDir = resolveModelPath(opts.model);
+    const tok = loadTokenizer(modelDir);
+    const ids = evalTokens(tok, opts.dataset);
+    const bos = tok.bosId === undefined ? {} : { bosId: tok.bosId };
+    const all = evalWindows(ids, window, { ...bos, source: opts.dataset });
+    const max =
+      opts.max_windows === undefined ? all.windows.length : intFlag('max_windows', opts.max_windows, 1);
+    const windows = { ...all, windows: all.windows.slice(0, max) };
+    if (opts.quantized !== undefined) openDequantized(opts.quantized).checkpoint.close(); // fail before scoring
+    const variants: EvalVariant[] = [originalVariant(modelDir)];
+    let sim: SimulatedRecipe | null = null;
+    if (opts.recipe !== undefined) {
+      sim = await simulateRecipe(io, modelDir, tok, opts.recipe, opts);
+      variants.push(fakeQuantVariant(modelDir, sim.label, sim.plan, sim.stats, sim.weights));
+    }
+    if (opts.quantized !== undefined)
+      variants.push(
+        exportedVariant(
+          opts.quantized,
+          `exported ${opts.quantized.replace(/\/+$/, '').replace(/^.*\//, '')}`,
+        ),
+      );
+    const rows = evaluateVariants(variants, windows, {
+      batchSize: intFlag('eval_batch', opts.eval_batch, 1),
+      onVariant: (label, i, n) =>
+        io.stderr(`eval: scoring ${label} (${i + 1}/${n}, ${windows.windows.length} windows of ${window})\n`),
+    });
+    if (!opts.json) {
+      io.stdout(renderEvalTable(rows));
+      return;
+    }
+    const report = {
+      model: modelDir,
+      dataset: opts.dataset,
+      window,
+      windows: windows.windows.length,
+      tokensDropped: all.tokensDropped,
+      calibration: sim?.calibration ?? null,
+      rows: rows.map((r) => ({ ...r, elapsedMs: Math.round(r.elapsedMs) })),
+    };
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  });
+}
+
+/** The flags that say how a recipe is simulated: calibration data, engine and overrides (eval, generate). */
+export function addSimulationOptions(cmd: Command): Command {
+  return cmd
     .option('--calib_dataset <names>', 'calibration data for --recipe', 'builtin')
     .option('--calib_size <n>', 'calibration samples (comma list per dataset)', '32')
     .option('--calib_seq <n>', 'tokens per calibration sample', '512')
     .option('--batch_size <n>', 'calibration batch size (0 = automatic)', '0')
     .option('--engine <onnx|reference>', 'forward engine for calibration', 'onnx')
-    .option('--set <key=value>', 'override a recipe field (repeatable)', collect, [])
-    .option('--json', 'print the results as JSON')
-    .action(async (opts: EvalOpts) => {
-      const window = intFlag('window', opts.window, 2);
-      const modelDir = resolveModelPath(opts.model);
-      const tok = loadTokenizer(modelDir);
-      const ids = evalTokens(tok, opts.dataset);
-      const bos = tok.bosId === undefined ? {} : { bosId: tok.bosId };
-      const all = evalWindows(ids, window, { ...bos, source: opts.dataset });
-      const max =
-        opts.max_windows === undefined ? all.windows.length : intFlag('max_windows', opts.max_windows, 1);
-      const windows = { ...all, windows: all.windows.slice(0, max) };
-      if (opts.quantized !== undefined) openDequantized(opts.quantized).checkpoint.close(); // fail before scoring
-      const variants: EvalVariant[] = [originalVariant(modelDir)];
-      let sim: SimulatedRecipe | null = null;
-      if (opts.recipe !== undefined) {
-        sim = await simulateRecipe(io, modelDir, tok, opts.recipe, opts);
-        variants.push(fakeQuantVariant(modelDir, sim.label, sim.plan, sim.stats, sim.weights));
-      }
-      if (opts.quantized !== undefined)
-        variants.push(
-          exportedVariant(
-            opts.quantized,
-            `exported ${opts.quantized.replace(/\/+$/, '').replace(/^.*\//, '')}`,
-          ),
-        );
-      const rows = evaluateVariants(variants, windows, {
-        batchSize: intFlag('eval_batch', opts.eval_batch, 1),
-        onVariant: (label, i, n) =>
-          io.stderr(
-            `eval: scoring ${label} (${i + 1}/${n}, ${windows.windows.length} windows of ${window})\n`,
-          ),
-      });
-      if (!opts.json) {
-        io.stdout(renderEvalTable(rows));
-        return;
-      }
-      const report = {
-        model: modelDir,
-        dataset: opts.dataset,
-        window,
-        windows: windows.windows.length,
-        tokensDropped: all.tokensDropped,
-        calibration: sim?.calibration ?? null,
-        rows: rows.map((r) => ({ ...r, elapsedMs: Math.round(r.elapsedMs) })),
-      };
-      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    });
+    .option('--set <key=value>', 'override a recipe field (repeatable)', collect, []);
 }

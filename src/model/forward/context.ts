@@ -136,3 +136,19 @@ export function positionsFromMask(mask: Uint8Array, batch: number, seq: number):
   }
   return out;
 }
+
+/** The hidden rows listed in `rows` (default: all) with their validity flags, for the final norm and head. */
+export function selectRows(
+  hidden: Float32Array,
+  H: number,
+  ctx: ForwardContext,
+  rows?: ArrayLike<number>,
+): { x: Float32Array; n: number; rowValid: Uint8Array | null } {
+  if (rows === undefined) return { x: hidden, n: ctx.tokens, rowValid: ctx.tokenValid };
+  const n = rows.length;
+  const x = new Float32Array(n * H);
+  for (let r = 0; r < n; r++) x.set(hidden.subarray(rows[r]! * H, (rows[r]! + 1) * H), r * H);
+  const valid = ctx.tokenValid;
+  const rowValid = valid === null ? null : Uint8Array.from({ length: n }, (_, r) => valid[rows[r]!]!);
+  return { x, n, rowValid };
+}

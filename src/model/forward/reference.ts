@@ -9,7 +9,7 @@ import { openCheckpoint, type Checkpoint } from '../checkpoint.js';
 import { decodeToF32, dtypeBytes } from '../dtypes.js';
 import { forwardArch, type ForwardArch } from './arch.js';
 import { attention, toHeadMajor } from './attention.js';
-import { headRowsValid, makeContext, type BatchInput, type ForwardContext } from './context.js';
+import { headRowsValid, makeContext, selectRows, type BatchInput, type ForwardContext } from './context.js';
 import { linear } from './linear.js';
 import { gatedMlp } from './mlp.js';
 import { sparseMoe } from './moe.js';
@@ -207,16 +207,7 @@ export class ReferenceModel {
    */
   finalNormAndLogits(hidden: Float32Array, ctx: ForwardContext, rows?: ArrayLike<number>): Float32Array {
     const { hidden: H, vocab: V } = this.arch;
-    let x = hidden;
-    let n = ctx.tokens;
-    let rowValid = ctx.tokenValid;
-    if (rows !== undefined) {
-      n = rows.length;
-      x = new Float32Array(n * H);
-      for (let r = 0; r < n; r++) x.set(hidden.subarray(rows[r]! * H, (rows[r]! + 1) * H), r * H);
-      const valid = ctx.tokenValid;
-      rowValid = valid === null ? null : Uint8Array.from({ length: n }, (_, r) => valid[rows[r]!]!);
-    }
+    const { x, n, rowValid } = selectRows(hidden, H, ctx, rows);
     const xn = rmsNorm(x, this.finalNorm, H, this.arch.rmsEps);
     const scope: PointScope = { observer: ctx.observer, layer: -1, rowValid };
     const input = visitPoint(ctx.observer, 'lm_head.input_quantizer', xn, [n, H], () =>

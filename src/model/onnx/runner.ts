@@ -5,7 +5,7 @@
  * weights of one layer at a time are fed as inputs. Embedding, MoE MLPs and lm_head stay in TS.
  */
 import { MoptError } from '../../errors.js';
-import type { ForwardContext, BatchInput } from '../forward/context.js';
+import { selectRows, type ForwardContext, type BatchInput } from '../forward/context.js';
 import {
   visitPoint as visitTsPoint,
   type PointInfo,
@@ -119,16 +119,7 @@ export class OnnxModel {
     rows?: ArrayLike<number>,
   ): Promise<Float32Array> {
     const { hidden: H, vocab: V } = this.arch;
-    let x = hidden;
-    let n = ctx.tokens;
-    let rowValid = ctx.tokenValid;
-    if (rows !== undefined) {
-      n = rows.length;
-      x = new Float32Array(n * H);
-      for (let r = 0; r < n; r++) x.set(hidden.subarray(rows[r]! * H, (rows[r]! + 1) * H), r * H);
-      const valid = ctx.tokenValid;
-      rowValid = valid === null ? null : Uint8Array.from({ length: n }, (_, r) => valid[rows[r]!]!);
-    }
+    const { x, n, rowValid } = selectRows(hidden, H, ctx, rows);
     this.finalNorm ??= readVector(this.reference.checkpoint, 'model.norm.weight', H);
     const xn = rmsNorm(x, this.finalNorm, H, this.arch.rmsEps);
     const info = (): PointInfo => ({ kind: 'input', layer: -1, rowValid });

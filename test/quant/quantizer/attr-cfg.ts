@@ -1,30 +1,10 @@
 /** Test fixtures: QuantizerAttributeConfig builders for the shipped formats, and a seeded RNG. */
 
 import type { BlockSizeValue, QuantizerAttributeConfig } from '../../../src/recipe/types.js';
+import { defaultAttributes } from '../../../src/quant/plan/attributes.js';
 
 export function attrCfg(over: Partial<QuantizerAttributeConfig> = {}): QuantizerAttributeConfig {
-  return {
-    enable: true,
-    num_bits: 8,
-    effective_bits: null,
-    axis: null,
-    fake_quant: true,
-    unsigned: false,
-    narrow_range: false,
-    learn_amax: false,
-    type: 'static',
-    block_sizes: null,
-    bias: null,
-    trt_high_precision_dtype: 'Float',
-    calibrator: 'max',
-    rotate: false,
-    pass_through_bwd: true,
-    backend: null,
-    backend_extra_args: null,
-    use_constant_amax: false,
-    constant_amax: null,
-    ...over,
-  };
+  return { ...defaultAttributes(), ...over };
 }
 
 export function blocks(
