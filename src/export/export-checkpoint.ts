@@ -15,9 +15,10 @@ import {
   f16ToF32,
   f32ToBf16,
   f32ToF16,
+  dtypeBytes,
   type Dtype,
 } from '../model/dtypes.js';
-import { tensorByteLength, type TensorSpec } from '../model/safetensors-writer.js';
+import { tensorByteLength, type TensorBytes, type TensorSpec } from '../model/safetensors-writer.js';
 import type { QuantizeConfig } from '../recipe/types.js';
 import type { ModuleExport } from './export-plan.js';
 import { checkExportTarget, stageExportDir } from './output-dir.js';
@@ -25,7 +26,7 @@ import { prepareExport, type PreparedExport } from './prepare.js';
 import { configJsonQuantization, hasQuantization, type HfQuantConfig } from './quant-config.js';
 import { pyJsonDumps } from './py-json.js';
 import { quantizeGroup } from './quantize-group.js';
-import { writeExportShardSteps } from './safetensors-order.js';
+import { writeExportShardSteps, type WriteStep } from './safetensors-order.js';
 
 /** save_pretrained(max_shard_size="10GB") as ModelOpt's export calls it. */
 export const EXPORT_MAX_SHARD_BYTES = 10_000_000_000;
@@ -47,7 +48,10 @@ export interface ExportOptions {
   force?: boolean;
   maxShardBytes?: number;
   onProgress?: (p: ExportProgress) => void;
-  /** Called before each tensor's bytes reach the writer; a throw (e.g. a simulated ENOSPC) aborts the export. */
+  /**
+   * Called before each tensor's bytes reach the writer (large pass-through tensors: once per piece);
+   * a throw (e.g. a simulated ENOSPC) aborts the export.
+   */
   writeHook?: (tensor: string, bytes: Uint8Array) => void;
   /**
    * Calibrated activation statistics (calibrateActivations with the same model and recipe): their amaxes
@@ -92,11 +96,60 @@ function readWeight(ck: Checkpoint, name: string, dtype: FloatDtype | undefined)
   return w;
 }
 
-function plainTensor(ck: Checkpoint, name: string, dtype: FloatDtype | undefined): Uint8Array {
-  const src = ck.tensor(name).dtype;
-  const raw = ck.readTensor(name);
-  if (!dtype || !isFloat(src) || src === dtype) return raw;
-  return encodeFromF32(decodeToF32(raw, src), dtype);
+/**
+ * Reads the members of one group at a time. Bf16 models (and models without a dtype) get bf16 bits in
+ * one reused buffer per member slot (fresh buffers cost page faults on every tensor); F16 / F32 models
+ * get float32 values.
+ */
+function groupReader(ck: Checkpoint, dtype: FloatDtype | undefined) {
+  const slots: Uint8Array[] = [];
+  let next = 0;
+  const bitsFor = (name: string): Uint16Array => {
+    const t = ck.tensor(name);
+    const bytes = t.dtype === 'BF16' ? t.byteLength : (t.byteLength / dtypeBytes(t.dtype)) * 2;
+    let buf = slots[next];
+    if (!buf || buf.byteLength < bytes) buf = slots[next] = new Uint8Array(bytes);
+    next += 1;
+    const bits = new Uint16Array(buf.buffer, 0, bytes / 2);
+    if (t.dtype === 'BF16') ck.readTensor(name, buf.subarray(0, bytes));
+    else f32ToBf16(ck.readTensorF32(name), bits);
+    return bits;
+  };
+  return {
+    /** Call before each group: its members reuse the slots from the start. */
+    reset(): void {
+      next = 0;
+    },
+    read: (name: string): Float32Array | Uint16Array => {
+      const src = ck.tensor(name).dtype;
+      const bitsPath = (dtype === 'BF16' || (dtype === undefined && src === 'BF16')) && isFloat(src);
+      return bitsPath ? bitsFor(name) : readWeight(ck, name, dtype);
+    },
+  };
+}
+
+/** Pass-through tensors are copied in pieces of this size through one reused buffer (bounded memory). */
+const COPY_CHUNK_BYTES = 32 * 1024 * 1024;
+
+/** A tensor the export keeps: its bytes in chunks (two reused halves), or converted to the model dtype whole. */
+function plainTensor(
+  ck: Checkpoint,
+  name: string,
+  dtype: FloatDtype | undefined,
+  chunk: () => Uint8Array,
+): Iterable<Uint8Array> {
+  const t = ck.tensor(name);
+  if (dtype && isFloat(t.dtype) && t.dtype !== dtype)
+    return [encodeFromF32(decodeToF32(ck.readTensor(name), t.dtype), dtype)];
+  return (function* () {
+    // two halves used in turn: a queued write of one piece may still read its half
+    const pair = chunk();
+    const half = pair.byteLength / 2;
+    for (let at = 0, k = 0; at < t.byteLength; at += half, k ^= 1) {
+      const buf = pair.subarray(k * half, (k + 1) * half);
+      yield ck.readTensorRange(name, at, Math.min(half, t.byteLength - at), buf);
+    }
+  })();
 }
 
 function outputSpecs(
@@ -152,7 +205,7 @@ function fsFailure(err: unknown, target: string): unknown {
 
 /** Exports in one go (blocking); see exportCheckpointAsync for an interruptible export. */
 export function exportCheckpoint(options: ExportOptions): ExportSummary {
-  const steps = exportSteps(options);
+  const steps = exportSteps(options, false);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -162,29 +215,40 @@ export function exportCheckpoint(options: ExportOptions): ExportSummary {
 /** How long the async export works before it lets the event loop run (signal handlers, timers). */
 const SLICE_MS = 25;
 
-/** The same export, yielding to the event loop between tensors so that an AbortSignal (Ctrl-C) can stop it. */
+/**
+ * The same export, yielding to the event loop between tensors so that an AbortSignal (Ctrl-C) can
+ * stop it; its writes run in the background while the next tensors are quantized.
+ */
 export async function exportCheckpointAsync(options: AsyncExportOptions): Promise<ExportSummary> {
-  const steps = exportSteps(options);
+  const steps = exportSteps(options, true);
   let sliceStart = performance.now();
+  let interrupted = false;
   for (;;) {
-    if (options.signal?.aborted) {
-      // thrown inside the export: the staging folder and any unfinished shard are removed
-      steps.throw(
+    let r: IteratorResult<WriteStep, ExportSummary>;
+    if (options.signal?.aborted && !interrupted) {
+      interrupted = true;
+      // thrown inside the export: queued writes finish, then the staging folder and any unfinished shard are removed
+      r = steps.throw(
         new MoptError('E_INTERRUPTED', `interrupted during the export to ${options.exportPath}`, {
           exitCode: 1,
         }),
       );
-    }
-    const r = steps.next();
+    } else r = steps.next();
     if (r.done) return r.value;
-    if (performance.now() - sliceStart >= SLICE_MS) {
+    if (r.value) {
+      await r.value;
+      sliceStart = performance.now();
+    } else if (performance.now() - sliceStart >= SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
     }
   }
 }
 
-function* exportSteps(options: ExportOptions): Generator<void, ExportSummary, void> {
+function* exportSteps(
+  options: ExportOptions,
+  queuedWrites: boolean,
+): Generator<WriteStep, ExportSummary, void> {
   const t0 = performance.now();
   const prepared = prepareExport(
     options.modelDir,
@@ -200,6 +264,9 @@ function* exportSteps(options: ExportOptions): Generator<void, ExportSummary, vo
     const kvByName = new Map([...prepared.exportPlan.kvScales.values()].map((k) => [k.spec.name, k.value]));
     // a group's other outputs wait here for their turn (tensors are produced in source order)
     const pending = new Map<string, Uint8Array>();
+    const weights = groupReader(ck, dtype);
+    let copyBuf: Uint8Array | undefined;
+    const chunk = (): Uint8Array => (copyBuf ??= new Uint8Array(2 * COPY_CHUNK_BYTES));
     const total = sources.length;
     const totalBytes = sources.reduce((a, n) => a + ck.tensor(n).byteLength, 0);
     let done = 0;
@@ -216,22 +283,27 @@ function* exportSteps(options: ExportOptions): Generator<void, ExportSummary, vo
         elapsedMs: performance.now() - t0,
       });
     };
-    const produce = (spec: TensorSpec): Uint8Array => {
-      let bytes = pending.get(spec.name);
+    const hooked = function* (name: string, pieces: Iterable<Uint8Array>): Generator<Uint8Array> {
+      for (const piece of pieces) {
+        options.writeHook?.(name, piece);
+        yield piece;
+      }
+      advance(name);
+    };
+    const produce = (spec: TensorSpec): TensorBytes => {
       const m = owner.get(spec.name);
+      if (!m && !pending.has(spec.name) && !kvByName.has(spec.name))
+        return hooked(spec.name, plainTensor(ck, spec.name, dtype, chunk));
+      let bytes = pending.get(spec.name);
       if (bytes) pending.delete(spec.name);
       else if (m) {
         const members = prepared.exportPlan.groups.get(m.group)!;
-        const read = (n: string): Float32Array => readWeight(ck, n, dtype);
-        for (const [k, v] of quantizeGroup(members, read, prepared.calibration, dtype)) pending.set(k, v);
+        weights.reset();
+        for (const [k, v] of quantizeGroup(members, weights.read, prepared.calibration, dtype))
+          pending.set(k, v);
         bytes = pending.get(spec.name)!;
         pending.delete(spec.name);
-      } else if (kvByName.has(spec.name))
-        bytes = new Uint8Array(Float32Array.of(kvByName.get(spec.name)!).buffer);
-      else {
-        bytes = plainTensor(ck, spec.name, dtype);
-        advance(spec.name);
-      }
+      } else bytes = new Uint8Array(Float32Array.of(kvByName.get(spec.name)!).buffer);
       if (m && spec === m.outputs[0]) advance(m.tensor);
       options.writeHook?.(spec.name, bytes);
       return bytes;
@@ -242,6 +314,7 @@ function* exportSteps(options: ExportOptions): Generator<void, ExportSummary, vo
       specs,
       produce,
       options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES,
+      queuedWrites,
     );
     const hf = prepared.exportPlan.hfQuantConfig;
     const config = sortKeysDeep(ck.config) as Record<string, unknown>;

@@ -103,14 +103,14 @@ function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uin
   const roundedFp8 =
     spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && modelDtype && modelDtype !== 'F32';
   let result: RealQuantResult;
-  if (s.bits) {
-    if (roundedFp8) opts.fp8Divide = 'bf16-intermediate'; // bits are read only for BF16 models
+  if (s.bits && modelDtype !== 'F16') {
+    if (roundedFp8) opts.fp8Divide = 'bf16-intermediate';
     result = realQuantBf16(s.bits, m.shape, m.weight, amaxes, opts);
   } else {
-    result = realQuantFast(s.w!, m.shape, m.weight, amaxes, opts);
+    result = realQuantFast(floats(s), m.shape, m.weight, amaxes, opts);
     if (roundedFp8) {
       const ws = (result.weight_scale.data as Float32Array)[0]!;
-      fp8PerTensorCodes(s.w!, ws, modelDtype, result.weight.data as Uint8Array);
+      fp8PerTensorCodes(floats(s), ws, modelDtype, result.weight.data as Uint8Array);
     }
   }
   if (spec.format.kind === 'fp8')

@@ -6,6 +6,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { MoptError } from '../errors.js';
+import { WriteQueue } from './write-queue.js';
 import { MAX_IO_BYTES } from '../model/safetensors.js';
 import {
   encodeHeader,
@@ -14,6 +15,7 @@ import {
   shardFileName,
   tensorByteLength,
   writeJsonFile,
+  type TensorBytes,
   type TensorSpec,
   type WrittenCheckpoint,
 } from '../model/safetensors-writer.js';
@@ -68,16 +70,61 @@ function writeAt(fd: number, bytes: Uint8Array, position: number): void {
   }
 }
 
+/** Writes every chunk of one tensor from `position` on; returns the byte count written. */
+function writeChunks(fd: number, data: TensorBytes, position: number): number {
+  if (data instanceof Uint8Array) {
+    writeAt(fd, data, position);
+    return data.byteLength;
+  }
+  let n = 0;
+  for (const chunk of data) {
+    writeAt(fd, chunk, position + n);
+    n += chunk.byteLength;
+  }
+  return n;
+}
+
+/**
+ * What the shard writer yields: undefined after each tensor (a point to pause or stop at), or a
+ * promise the caller must await before resuming (queued writes; it never rejects).
+ */
+export type WriteStep = Promise<void> | undefined;
+
+/**
+ * Queues the chunks of one tensor. A chunked source may refill a buffer two pulls later (double
+ * buffering), so the chunk from two pulls back must be on disk before the next pull.
+ */
+function* queueChunks(q: WriteQueue, data: TensorBytes, position: number): Generator<WriteStep, number> {
+  if (data instanceof Uint8Array) {
+    q.start(data, position);
+    return data.byteLength;
+  }
+  let n = 0;
+  let older: Promise<void> | undefined;
+  let last: Promise<void> | undefined;
+  const it = data[Symbol.iterator]();
+  for (;;) {
+    if (older) yield older;
+    const r = it.next();
+    if (r.done) return n;
+    older = last;
+    last = q.start(r.value, position + n);
+    n += r.value.byteLength;
+  }
+}
+
 /**
  * One safetensors file whose header lists `specs` in safetensors order while `produce` is called in
- * the given order (each tensor lands at its offset), so a fused group is quantized once and written
- * whole. Written to `<file>.partial` and renamed on success.
+ * the given order (each tensor lands at its offset, whole or as a sequence of chunks), so a fused
+ * group is quantized once and written whole. Written to `<file>.partial` and renamed on success.
+ * With `queued`, writes overlap the production of the next tensors.
  */
 function* writeShard(
   file: string,
   specs: TensorSpec[],
-  produce: (spec: TensorSpec) => Uint8Array,
-): Generator<void, void, void> {
+  produce: (spec: TensorSpec) => TensorBytes,
+  queued: boolean,
+): Generator<WriteStep, void, void> {
   const sorted = safetensorsOrder(specs);
   const header = encodeHeader(sorted);
   const offsets = new Map<string, number>();
@@ -88,21 +135,29 @@ function* writeShard(
   }
   const tmp = `${file}.partial`;
   const fd = openSync(tmp, 'w');
+  const q = queued ? new WriteQueue(fd) : null;
   try {
     writeAt(fd, header, 0);
     for (const spec of specs) {
-      const bytes = produce(spec);
-      if (bytes.byteLength !== tensorByteLength(spec)) {
+      const at = offsets.get(spec.name)!;
+      const n = q ? yield* queueChunks(q, produce(spec), at) : writeChunks(fd, produce(spec), at);
+      if (n !== tensorByteLength(spec)) {
         throw new MoptError(
           'writer-size',
-          `${file}: tensor "${spec.name}" (${spec.dtype} [${spec.shape.join(', ')}]) needs ${tensorByteLength(spec)} bytes, got ${bytes.byteLength}`,
+          `${file}: tensor "${spec.name}" (${spec.dtype} [${spec.shape.join(', ')}]) needs ${tensorByteLength(spec)} bytes, got ${n}`,
           { exitCode: 1 },
         );
       }
-      writeAt(fd, bytes, offsets.get(spec.name)!);
+      while (q?.full) yield q.any();
+      q?.check();
       yield;
     }
+    if (q) {
+      yield q.drained();
+      q.check();
+    }
   } catch (err) {
+    if (q) yield q.drained(); // the descriptor must outlive every queued write
     closeSync(fd);
     rmSync(tmp, { force: true });
     throw err;
@@ -118,10 +173,10 @@ function* writeShard(
 export function writeExportShards(
   dir: string,
   specs: TensorSpec[],
-  produce: (spec: TensorSpec) => Uint8Array,
+  produce: (spec: TensorSpec) => TensorBytes,
   maxShardBytes: number,
 ): WrittenCheckpoint {
-  const steps = writeExportShardSteps(dir, specs, produce, maxShardBytes);
+  const steps = writeExportShardSteps(dir, specs, produce, maxShardBytes, false);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -130,20 +185,22 @@ export function writeExportShards(
 
 /**
  * writeExportShards one tensor at a time: it pauses after each tensor, so a caller can yield to the
- * event loop (signals) or stop it with `throw()`, which removes the unfinished shard file.
+ * event loop (signals) or stop it with `throw()`, which removes the unfinished shard file. With
+ * `queued` the writes run in the background and some steps yield a promise to await before resuming.
  */
 export function* writeExportShardSteps(
   dir: string,
   specs: TensorSpec[],
-  produce: (spec: TensorSpec) => Uint8Array,
+  produce: (spec: TensorSpec) => TensorBytes,
   maxShardBytes: number,
-): Generator<void, WrittenCheckpoint, void> {
+  queued: boolean,
+): Generator<WriteStep, WrittenCheckpoint, void> {
   const shards = planShards(specs, maxShardBytes);
   const names =
     shards.length === 1 ? ['model.safetensors'] : shards.map((_, i) => shardFileName(i, shards.length));
   const weightMap: Record<string, string> = {};
   for (const [i, shard] of shards.entries()) {
-    yield* writeShard(join(dir, names[i]!), shard, produce);
+    yield* writeShard(join(dir, names[i]!), shard, produce, queued);
     for (const spec of shard) weightMap[spec.name] = names[i]!;
   }
   const totalBytes = specs.reduce((sum, s) => sum + tensorByteLength(s), 0);

@@ -3,7 +3,8 @@
  * first, then the built-in library. Recipes: the built-in library first. Imports (mopt decision b):
  * the importing file's directory first, and for a built-in importer the built-in library before the cwd.
  */
-import { realpathSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { realPathOf, statPath } from './builtin-fs.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { MoptError, type SourceRef } from '../../errors.js';
 import { pyRepr, pyStrRepr, type PyValue } from '../pyvalue.js';
@@ -54,12 +55,8 @@ function withSuffixes(s: string): string[] {
   return hasYamlSuffix(s) ? [s] : [`${s}.yml`, `${s}.yaml`];
 }
 
-function statOf(path: string, cwd: string): ReturnType<typeof statSync> | undefined {
-  try {
-    return statSync(resolve(cwd, path));
-  } catch {
-    return undefined;
-  }
+function statOf(path: string, cwd: string): Stats | undefined {
+  return statPath(resolve(cwd, path)) ?? undefined;
 }
 
 function isInside(child: string, root: string): boolean {
@@ -69,14 +66,14 @@ function isInside(child: string, root: string): boolean {
 
 function realRoot(root: string): string {
   try {
-    return realpathSync(root);
+    return realPathOf(root);
   } catch {
     return resolve(root);
   }
 }
 
 function located(c: Candidate, cwd: string, builtinRoot: string): LocatedFile {
-  const realPath = realpathSync(resolve(cwd, c.path));
+  const realPath = realPathOf(resolve(cwd, c.path));
   return { path: c.path, realPath, builtin: c.builtin || isInside(realPath, realRoot(builtinRoot)) };
 }
 

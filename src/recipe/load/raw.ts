@@ -4,12 +4,14 @@
  * Imports and `$import` markers are resolved later by the loader.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { inLibrary, readFileBytes } from './builtin-fs.js';
 import { resolve } from 'node:path';
 import { MoptError, type SourceLoc, type SourceRef } from '../../errors.js';
 import { pyTypeName, type PyDict, type PyValue } from '../pyvalue.js';
 import { copyEntryLocation, copySelfLocation, keyLocation } from '../yaml/locations.js';
-import { parseYamlDocumentsCached as parseYamlDocuments } from '../yaml/parse-cache.js';
+import { clonePyValue, parseYamlDocumentsCached } from '../yaml/parse-cache.js';
+import { parseYamlDocuments } from '../yaml/parse.js';
 import { pyDictSet } from '../yaml/py-dict.js';
 import { convertExMy } from './exmy.js';
 import type { LocatedFile } from './paths.js';
@@ -65,14 +67,14 @@ function lineOfOffset(buf: Buffer, offset: number): number {
 /** The file's text, refusing huge, binary and non-UTF-8 files. */
 export function readConfigText(located: LocatedFile, chain: SourceLoc[]): string {
   const abs = resolve(located.realPath);
-  const size = statSync(abs).size;
+  const size = inLibrary(abs) ? readFileBytes(abs).length : statSync(abs).size;
   if (size > MAX_CONFIG_BYTES)
     throw new MoptError(
       'E_FILE_TOO_LARGE',
       `Config file ${located.path} is ${size} bytes; config files are limited to ${MAX_CONFIG_BYTES} bytes (10 MiB)`,
       { source: fileRef(located.path, chain) },
     );
-  const buf = readFileSync(abs);
+  const buf = readFileBytes(abs);
   const nul = buf.indexOf(0);
   if (nul >= 0)
     throw new MoptError(
@@ -115,9 +117,39 @@ function shallowMerge(header: PyDict, content: PyDict): PyDict {
   return out;
 }
 
-/** Read and shape one config file without resolving imports (§2.2 V2 table). */
+const MAX_CACHED_FILES = 512;
+/** Shaped files by (real path, path as probed, import chain); an entry serves while the text is unchanged. */
+const shapedFiles = new Map<string, { text: string; raw: RawConfig }>();
+
+function chainKey(chain: readonly SourceLoc[]): string {
+  return chain.map((c) => `${c.file}:${c.line}:${c.col}`).join('|');
+}
+
+/**
+ * Read and shape one config file without resolving imports (§2.2 V2 table). A file read before with the
+ * same text is not parsed again: the caller gets a fresh copy of the earlier result, positions included.
+ */
 export function loadRawConfig(located: LocatedFile, chain: SourceLoc[]): RawConfig {
   const text = readConfigText(located, chain);
+  const key = `${located.realPath}\n${located.path}\n${chainKey(chain)}`;
+  let hit = shapedFiles.get(key);
+  if (!hit || hit.text !== text) {
+    hit = { text, raw: shapeRawConfig(located, chain, text) };
+    shapedFiles.delete(key);
+    if (shapedFiles.size >= MAX_CACHED_FILES) shapedFiles.delete(shapedFiles.keys().next().value!);
+    shapedFiles.set(key, hit);
+  }
+  const memo = new Map<object, PyValue>();
+  const { raw } = hit;
+  return {
+    ...raw,
+    located,
+    body: clonePyValue(raw.body, memo),
+    imports: raw.imports === undefined ? undefined : clonePyValue(raw.imports, memo),
+  };
+}
+
+function shapeRawConfig(located: LocatedFile, chain: SourceLoc[], text: string): RawConfig {
   const file = located.path;
   const schema = scanSchemaComment(text, file);
   const docs = parseYamlDocuments(text, { file, chain });
@@ -192,11 +224,13 @@ export function loadRawConfig(located: LocatedFile, chain: SourceLoc[]): RawConf
 
 /**
  * load_recipe's metadata peek: the file as exactly one YAML document (PyYAML `safe_load`), no ExMy.
+ * The value returned is shared with the parse cache: read it, never change it.
  * An empty file is null; a second document is an error at its start.
  */
 export function peekSingleDocument(located: LocatedFile): PyValue {
   const text = readConfigText(located, []);
-  const docs = parseYamlDocuments(text, { file: located.path, chain: [] });
+  // The peek only reads the document, so it may look at the cached parse directly.
+  const docs = parseYamlDocumentsCached(text, { file: located.path, chain: [] }, { readOnly: true });
   if (docs.length > 1)
     throw new MoptError(
       'E_YAML_SYNTAX',

@@ -67,13 +67,14 @@ function checkBlockSizes(v: unknown, data: Record<string, unknown>): unknown {
     if (typeof k === 'string')
       assertion(
         BLOCK_STRING_KEYS.includes(k),
-        `block_sizes key ${pyRepr(k)} is not an axis and not one of ${BLOCK_STRING_KEYS.join(', ')}` +
+        () =>
+          `block_sizes key ${pyRepr(k)} is not an axis and not one of ${BLOCK_STRING_KEYS.join(', ')}` +
           didYouMean(k, BLOCK_STRING_KEYS),
       );
     else
       assertion(
         value === null || typeof value === 'number',
-        `block size for axis ${k} must be an int or None, got ${pyRepr(value as PyValue)}`,
+        () => `block size for axis ${k} must be an int or None, got ${pyRepr(value as PyValue)}`,
       );
   }
   return v;
@@ -223,7 +224,8 @@ export const QuantizerAttributeConfigModel = defineModel<QuantizerAttributeConfi
         if (typeof v === 'string')
           assertion(
             v === 'max' || v === 'histogram',
-            `calibrator must be 'max' or 'histogram' (or a constructor list), got ${pyRepr(v)}` +
+            () =>
+              `calibrator must be 'max' or 'histogram' (or a constructor list), got ${pyRepr(v)}` +
               didYouMean(v, ['max', 'histogram']),
           );
         return v;

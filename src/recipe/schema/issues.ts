@@ -52,8 +52,9 @@ export function valueError(message: string): never {
   throw new ValidatorError('value', message);
 }
 
-export function assertion(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new ValidatorError('assert', message);
+/** `message` may be a function so costly text (typo hints) is only built when the check fails. */
+export function assertion(condition: boolean, message: string | (() => string)): asserts condition {
+  if (!condition) throw new ValidatorError('assert', typeof message === 'string' ? message : message());
 }
 
 /** Optimal-string-alignment distance (a swap of neighbours counts 1: `axsi` is 1 from `axis`). */

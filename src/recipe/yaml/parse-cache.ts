@@ -15,8 +15,15 @@ function chainKey(chain: readonly SourceLoc[]): string {
   return chain.map((c) => `${c.file}:${c.line}:${c.col}`).join('|');
 }
 
-/** Same result as parseYamlDocuments, parsing each distinct (file, chain, text) only once. */
-export function parseYamlDocumentsCached(text: string, origin: YamlOrigin): YamlDocument[] {
+/**
+ * Same result as parseYamlDocuments, parsing each distinct (file, chain, text) only once. With
+ * `readOnly`, the cached documents themselves are returned: the caller promises not to change them.
+ */
+export function parseYamlDocumentsCached(
+  text: string,
+  origin: YamlOrigin,
+  { readOnly = false }: { readOnly?: boolean } = {},
+): YamlDocument[] {
   const key = `${origin.file}\n${chainKey(origin.chain)}`;
   let entry = cache.get(key);
   if (!entry || entry.text !== text) {
@@ -25,6 +32,7 @@ export function parseYamlDocumentsCached(text: string, origin: YamlOrigin): Yaml
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
     cache.set(key, entry);
   }
+  if (readOnly) return entry.docs;
   const memo = new Map<object, PyValue>();
   return entry.docs.map((d) => ({ value: clonePyValue(d.value, memo), start: d.start }));
 }
