@@ -84,3 +84,73 @@ describe('quantizeGroup', () => {
     );
   });
 });
+
+/** bf16 patterns of a spread of magnitudes (a few zeros and negatives), deterministic. */
+function bf16Weights(n: number, seed: number): Uint16Array {
+  const bits = new Uint16Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const exp = 0x3a + ((s >>> 8) % 10); // roughly 2^-69 .. 2^-60 scaled into 1e-3 .. 4
+    bits[i] = i % 97 === 0 ? 0 : ((s >>> 31) << 15) | ((exp + 0x3f - 0x3a) << 7) | ((s >>> 12) & 0x7f);
+  }
+  return bits;
+}
+const decode = (bits: Uint16Array): Float32Array =>
+  new Float32Array(Uint32Array.from(bits, (b) => b << 16).buffer);
+
+describe('quantizeGroup from bf16 bits', () => {
+  const fp8Channel = attrs({ num_bits: [4, 3], axis: 0 });
+  const int4Block = attrs({ num_bits: 4 }, [[-1, 16]]);
+  const nvfp4Static = attrs({ num_bits: [2, 1] }, [
+    [-1, 16],
+    ['type', 'static'],
+    ['scale_bits', [4, 3]],
+  ]);
+  const cases: Array<[string, QuantizerAttributeConfig, QuantizerAttributeConfig | null]> = [
+    ['FP8 per-tensor', fp8, null],
+    ['FP8 per-channel', fp8Channel, null],
+    ['INT4 blockwise', int4Block, null],
+    ['NVFP4 dynamic', nvfp4(), null],
+    ['NVFP4 static', nvfp4Static, null],
+    ['W4A8 NVFP4-FP8', nvfp4(32), fp8],
+  ];
+  const mse = { method: 'mse' as const, options: {} };
+  for (const [label, weight, input] of cases) {
+    for (const dtype of ['BF16', undefined] as const) {
+      for (const c of [calib, mse]) {
+        it(`${label}, model dtype ${dtype ?? 'unset'}, ${c.method}: the same bytes as from float32`, () => {
+          const members = [member('q', [4, 64], weight, input), member('k', [2, 64], weight, input)];
+          const bits = new Map([
+            ['q.weight', bf16Weights(256, 7)],
+            ['k.weight', bf16Weights(128, 11)],
+          ]);
+          const fromBits = quantizeGroup(members, (t) => bits.get(t)!, c, dtype);
+          const fromFloats = quantizeGroup(members, (t) => decode(bits.get(t)!), c, dtype);
+          assert.deepEqual([...fromBits.keys()], [...fromFloats.keys()]);
+          for (const [k, v] of fromFloats) assert.deepEqual(fromBits.get(k), v, k);
+        });
+      }
+    }
+  }
+
+  it('FP8 per-tensor of a bf16 model rounds W / scale to bf16 before the cast (ModelOpt bytes)', () => {
+    // 1.0 / (3/448) = 149.33..: bf16 rounds it to 149.0 (code 0x69 is 144, 0x6a is 160); f32 keeps it above
+    const bits = new Uint16Array(16);
+    bits[0] = 0x3f80; // 1.0
+    bits[1] = 0x4040; // 3.0, the amax
+    const read = (): Uint16Array => bits;
+    const bf16 = quantizeGroup([member('p', [1, 16], fp8)], read, calib, 'BF16');
+    const plain = quantizeGroup([member('p', [1, 16], fp8)], () => decode(bits), calib, 'BF16');
+    assert.deepEqual(bf16.get('p.weight'), plain.get('p.weight'));
+  });
+
+  it('a NaN among the bits is refused with the same message as from float32', () => {
+    const bits = bf16Weights(32, 3);
+    bits[19] = 0x7fc0;
+    assert.throws(
+      () => quantizeGroup([member('p', [2, 16], fp8)], () => bits, calib, 'BF16'),
+      /"p\.weight" holds NaN at index \[1, 3\]/,
+    );
+  });
+});

@@ -35,11 +35,22 @@ interface Candidate {
 
 /** Python `str(Path(s))`: repeated and `.` segments dropped, no trailing slash; `..` kept. */
 export function pyPathStr(s: string): string {
-  const abs = s.startsWith('/');
-  const parts = s.split('/').filter((p) => p !== '' && p !== '.');
-  const body = parts.join('/');
-  return abs ? `/${body}` : body || '.';
+  let out = normalizedPaths.get(s);
+  if (out === undefined) {
+    const abs = s.startsWith('/');
+    const body = s
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .join('/');
+    out = abs ? `/${body}` : body || '.';
+    if (normalizedPaths.size >= 4096) normalizedPaths.clear();
+    normalizedPaths.set(s, out);
+  }
+  return out;
 }
+
+/** pyPathStr is pure and called for every probe of every import: its answers are remembered. */
+const normalizedPaths = new Map<string, string>();
 
 /** Python `Path(root).joinpath(s)`: an absolute `s` replaces the root. */
 function joinPy(root: string, s: string): string {

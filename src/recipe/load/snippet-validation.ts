@@ -36,10 +36,10 @@ export function fingerprint(v: PyValue): string {
     case 'bigint':
       return `i${v}`;
     case 'string':
-      return JSON.stringify(v);
+      return `s${v.length}:${v}`; // length-prefixed, so no text can imitate structure
   }
   if (v instanceof PyFloat) return `f${Object.is(v.value, -0) ? '-0' : v.value}`;
-  if (v instanceof PyDate) return `d${JSON.stringify(v.text)}`;
+  if (v instanceof PyDate) return `d${v.text.length}:${v.text}`;
   if (v instanceof PyTuple) return `(${v.items.map(fingerprint).join(',')})`;
   if (Array.isArray(v)) return `[${v.map(fingerprint).join(',')}]`;
   let out = '{';
