@@ -3,11 +3,11 @@
  * folder) exported with FP8 per-tensor, NVFP4 and INT4-blockwise weight recipes. Reports GB/s of
  * input weights, the ratio to a memcpy baseline measured in the same run, and peak RSS.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { exportCheckpoint, loadQuantizeInput } from '../src/export/index.js';
+import { exportCheckpointAsync, loadQuantizeInput } from '../src/export/index.js';
 import { synthCheckpoint } from '../src/model/synth.js';
 import { median } from './stats.js';
 
@@ -41,12 +41,30 @@ export function memcpyGBps(): number {
   return median(rates);
 }
 
+/**
+ * File-write baseline: `bytes` written in 16 MiB pieces to a new file in `dir` (what the export's
+ * output costs on this machine's page cache), GB/s. Fresh page-cache pages can be far slower than memcpy.
+ */
+export function fileWriteGBps(dir: string, bytes: number): number {
+  const piece = Buffer.alloc(16 * 1024 * 1024, 1);
+  const file = join(dir, 'write-baseline.bin');
+  const t0 = performance.now();
+  const fd = openSync(file, 'w');
+  for (let at = 0; at < bytes; at += piece.length)
+    writeSync(fd, piece, 0, Math.min(piece.length, bytes - at), at);
+  closeSync(fd);
+  const rate = bytes / 1e9 / ((performance.now() - t0) / 1000);
+  rmSync(file);
+  return rate;
+}
+
 export interface BenchQuantizeOptions {
   preset?: string;
   layers?: number;
 }
 
-export function benchQuantize(opts: BenchQuantizeOptions = {}): string[] {
+/** Each recipe runs `mopt quantize`'s export (exportCheckpointAsync: writes queued behind the quantization). */
+export async function benchQuantize(opts: BenchQuantizeOptions = {}): Promise<string[]> {
   const preset = opts.preset ?? '1b';
   const work = mkdtempSync(join(tmpdir(), 'mopt-bench-quantize-'));
   try {
@@ -73,8 +91,9 @@ export function benchQuantize(opts: BenchQuantizeOptions = {}): string[] {
       ['INT4 blockwise', 'general/ptq/int4_blockwise_weight_only'],
     ] as const) {
       const out = join(work, 'out');
+      const write = fileWriteGBps(work, 1e9);
       const cpu0 = process.cpuUsage();
-      const s = exportCheckpoint({
+      const s = await exportCheckpointAsync({
         modelDir: model,
         quantize: loadQuantizeInput(recipe).quantize,
         exportPath: out,
@@ -87,7 +106,7 @@ export function benchQuantize(opts: BenchQuantizeOptions = {}): string[] {
       lines.push(
         `  ${label}: ${(s.elapsedMs / 1000).toFixed(1)} s, ${rate.toFixed(3)} GB/s of input weights ` +
           `(${((rate / memcpy) * 100).toFixed(1)}% of memcpy); ${cpuS.toFixed(1)} CPU s = ${(s.sourceBytes / 1e9 / cpuS).toFixed(3)} GB per CPU-second; ` +
-          `${(s.exportBytes / 1e9).toFixed(2)} GB out, peak RSS so far ${rssGB.toFixed(2)} GB`,
+          `${(s.exportBytes / 1e9).toFixed(2)} GB out (1 GB file-write baseline just before: ${write.toFixed(2)} GB/s), peak RSS so far ${rssGB.toFixed(2)} GB`,
       );
       rmSync(out, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import { benchQuantKernels } from './quant-kernels.js';
 import { benchQuantize } from './quantize.js';
 import { benchRecipes } from './recipes.js';
 
-const sections: Array<[string, string, () => string[]]> = [
+const sections: Array<[string, string, () => string[] | Promise<string[]>]> = [
   ['recipes', 'recipe loading', benchRecipes],
   ['kernels', 'quantization kernels on a [2048, 4096] bf16 weight', benchQuantKernels],
   ['quantize', 'data-free quantization of a synthetic 1B Llama', () => benchQuantize()],
@@ -16,5 +16,5 @@ const only = process.argv.slice(2);
 for (const [key, title, run] of sections) {
   if (only.length > 0 && !only.includes(key)) continue;
   process.stdout.write(`== ${title}\n`);
-  for (const line of run()) process.stdout.write(`${line}\n`);
+  for (const line of await run()) process.stdout.write(`${line}\n`);
 }

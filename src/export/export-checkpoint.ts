@@ -8,25 +8,23 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MoptError, isMoptError } from '../errors.js';
 import type { Checkpoint } from '../model/checkpoint.js';
-import {
-  bf16ToF32,
-  decodeToF32,
-  encodeFromF32,
-  f16ToF32,
-  f32ToBf16,
-  f32ToF16,
-  dtypeBytes,
-  type Dtype,
-} from '../model/dtypes.js';
-import { tensorByteLength, type TensorBytes, type TensorSpec } from '../model/safetensors-writer.js';
+import { tensorByteLength, type TensorSpec } from '../model/safetensors-writer.js';
 import type { QuantizeConfig } from '../recipe/types.js';
 import type { ModuleExport } from './export-plan.js';
 import { checkExportTarget, stageExportDir } from './output-dir.js';
 import { prepareExport, type PreparedExport } from './prepare.js';
 import { configJsonQuantization, hasQuantization, type HfQuantConfig } from './quant-config.js';
 import { pyJsonDumps } from './py-json.js';
-import { quantizeGroup } from './quantize-group.js';
-import { writeExportShardSteps, type WriteStep } from './safetensors-order.js';
+import { quantizeGroup, quantizeGroupPooled } from './quantize-group.js';
+import {
+  COPY_CHUNK_BYTES,
+  exportDtype,
+  groupReader,
+  isFloat,
+  plainTensor,
+  type FloatDtype,
+} from './tensor-reads.js';
+import { writeExportShardSteps, type Produced, type WriteStep } from './safetensors-order.js';
 
 /** save_pretrained(max_shard_size="10GB") as ModelOpt's export calls it. */
 export const EXPORT_MAX_SHARD_BYTES = 10_000_000_000;
@@ -58,11 +56,18 @@ export interface ExportOptions {
    * become the input_scale / k_scale / v_scale of the quantizers that need data.
    */
   activationStats?: { amax: ReadonlyMap<string, number> };
+  /** Tensors passed through unchanged are copied in pieces of at most this many bytes (default 32 MiB). */
+  copyChunkBytes?: number;
 }
 
 export interface AsyncExportOptions extends ExportOptions {
   /** Aborting stops the export at the next tensor: nothing is left behind and E_INTERRUPTED is thrown. */
   signal?: AbortSignal;
+  /**
+   * Worker threads that share the quantization of each large bf16 weight (default 2; 1 keeps it on
+   * the calling thread). Per-tensor FP8 always stays on the calling thread. The bytes are the same.
+   */
+  threads?: number;
 }
 
 export interface ExportSummary {
@@ -75,81 +80,6 @@ export interface ExportSummary {
   formats: Record<string, number>;
   hfQuantConfig: HfQuantConfig;
   elapsedMs: number;
-}
-
-type FloatDtype = 'F32' | 'BF16' | 'F16';
-const TORCH_DTYPES: Record<string, FloatDtype> = { float32: 'F32', bfloat16: 'BF16', float16: 'F16' };
-const isFloat = (d: Dtype): d is FloatDtype => d === 'F32' || d === 'BF16' || d === 'F16';
-
-/** Export dtype from config.json (torch_dtype, or dtype in newer transformers); undefined keeps each tensor's own. */
-export function exportDtype(config: Record<string, unknown>): FloatDtype | undefined {
-  const d = config.torch_dtype ?? config.dtype;
-  return typeof d === 'string' ? TORCH_DTYPES[d] : undefined;
-}
-
-/** Weights as the model holds them in the export dtype (ModelOpt quantizes the loaded bf16 values). */
-function readWeight(ck: Checkpoint, name: string, dtype: FloatDtype | undefined): Float32Array {
-  const w = ck.readTensorF32(name);
-  const src = ck.tensor(name).dtype;
-  if (dtype === 'BF16' && src !== 'BF16') bf16ToF32(f32ToBf16(w, new Uint16Array(w.length)), w);
-  if (dtype === 'F16' && src !== 'F16') f16ToF32(f32ToF16(w, new Uint16Array(w.length)), w);
-  return w;
-}
-
-/**
- * Reads the members of one group at a time. Bf16 models (and models without a dtype) get bf16 bits in
- * one reused buffer per member slot (fresh buffers cost page faults on every tensor); F16 / F32 models
- * get float32 values.
- */
-function groupReader(ck: Checkpoint, dtype: FloatDtype | undefined) {
-  const slots: Uint8Array[] = [];
-  let next = 0;
-  const bitsFor = (name: string): Uint16Array => {
-    const t = ck.tensor(name);
-    const bytes = t.dtype === 'BF16' ? t.byteLength : (t.byteLength / dtypeBytes(t.dtype)) * 2;
-    let buf = slots[next];
-    if (!buf || buf.byteLength < bytes) buf = slots[next] = new Uint8Array(bytes);
-    next += 1;
-    const bits = new Uint16Array(buf.buffer, 0, bytes / 2);
-    if (t.dtype === 'BF16') ck.readTensor(name, buf.subarray(0, bytes));
-    else f32ToBf16(ck.readTensorF32(name), bits);
-    return bits;
-  };
-  return {
-    /** Call before each group: its members reuse the slots from the start. */
-    reset(): void {
-      next = 0;
-    },
-    read: (name: string): Float32Array | Uint16Array => {
-      const src = ck.tensor(name).dtype;
-      const bitsPath = (dtype === 'BF16' || (dtype === undefined && src === 'BF16')) && isFloat(src);
-      return bitsPath ? bitsFor(name) : readWeight(ck, name, dtype);
-    },
-  };
-}
-
-/** Pass-through tensors are copied in pieces of this size through one reused buffer (bounded memory). */
-const COPY_CHUNK_BYTES = 32 * 1024 * 1024;
-
-/** A tensor the export keeps: its bytes in chunks (two reused halves), or converted to the model dtype whole. */
-function plainTensor(
-  ck: Checkpoint,
-  name: string,
-  dtype: FloatDtype | undefined,
-  chunk: () => Uint8Array,
-): Iterable<Uint8Array> {
-  const t = ck.tensor(name);
-  if (dtype && isFloat(t.dtype) && t.dtype !== dtype)
-    return [encodeFromF32(decodeToF32(ck.readTensor(name), t.dtype), dtype)];
-  return (function* () {
-    // two halves used in turn: a queued write of one piece may still read its half
-    const pair = chunk();
-    const half = pair.byteLength / 2;
-    for (let at = 0, k = 0; at < t.byteLength; at += half, k ^= 1) {
-      const buf = pair.subarray(k * half, (k + 1) * half);
-      yield ck.readTensorRange(name, at, Math.min(half, t.byteLength - at), buf);
-    }
-  })();
 }
 
 function outputSpecs(
@@ -205,7 +135,7 @@ function fsFailure(err: unknown, target: string): unknown {
 
 /** Exports in one go (blocking); see exportCheckpointAsync for an interruptible export. */
 export function exportCheckpoint(options: ExportOptions): ExportSummary {
-  const steps = exportSteps(options, false);
+  const steps = exportSteps(options, null);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -220,7 +150,7 @@ const SLICE_MS = 25;
  * stop it; its writes run in the background while the next tensors are quantized.
  */
 export async function exportCheckpointAsync(options: AsyncExportOptions): Promise<ExportSummary> {
-  const steps = exportSteps(options, true);
+  const steps = exportSteps(options, { threads: options.threads ?? 2 });
   let sliceStart = performance.now();
   let interrupted = false;
   for (;;) {
@@ -245,9 +175,10 @@ export async function exportCheckpointAsync(options: AsyncExportOptions): Promis
   }
 }
 
+/** `queued` (the async export): writes in the background, weights quantized on `threads` workers. */
 function* exportSteps(
   options: ExportOptions,
-  queuedWrites: boolean,
+  queued: { threads: number } | null,
 ): Generator<WriteStep, ExportSummary, void> {
   const t0 = performance.now();
   const prepared = prepareExport(
@@ -264,9 +195,24 @@ function* exportSteps(
     const kvByName = new Map([...prepared.exportPlan.kvScales.values()].map((k) => [k.spec.name, k.value]));
     // a group's other outputs wait here for their turn (tensors are produced in source order)
     const pending = new Map<string, Uint8Array>();
-    const weights = groupReader(ck, dtype);
+    const pooled = queued !== null && queued.threads > 1;
+    const weights = groupReader(ck, dtype, pooled);
+    // a group quantized on the pool: its outputs land in `pending`, or its error waits here
+    let failed: { err: unknown } | undefined;
+    const quantizeLater = (group: ModuleExport[]): Promise<void> =>
+      quantizeGroupPooled(group, weights.read, prepared.calibration, dtype, {
+        threads: queued!.threads,
+      }).then(
+        (outs) => {
+          for (const [k, v] of outs) pending.set(k, v);
+        },
+        (err: unknown) => {
+          failed = { err };
+        },
+      );
     let copyBuf: Uint8Array | undefined;
-    const chunk = (): Uint8Array => (copyBuf ??= new Uint8Array(2 * COPY_CHUNK_BYTES));
+    const chunk = (): Uint8Array =>
+      (copyBuf ??= new Uint8Array(2 * (options.copyChunkBytes ?? COPY_CHUNK_BYTES)));
     const total = sources.length;
     const totalBytes = sources.reduce((a, n) => a + ck.tensor(n).byteLength, 0);
     let done = 0;
@@ -290,7 +236,8 @@ function* exportSteps(
       }
       advance(name);
     };
-    const produce = (spec: TensorSpec): TensorBytes => {
+    const produce = (spec: TensorSpec): Produced => {
+      if (failed) throw failed.err;
       const m = owner.get(spec.name);
       if (!m && !pending.has(spec.name) && !kvByName.has(spec.name))
         return hooked(spec.name, plainTensor(ck, spec.name, dtype, chunk));
@@ -299,6 +246,7 @@ function* exportSteps(
       else if (m) {
         const members = prepared.exportPlan.groups.get(m.group)!;
         weights.reset();
+        if (pooled) return quantizeLater(members);
         for (const [k, v] of quantizeGroup(members, weights.read, prepared.calibration, dtype))
           pending.set(k, v);
         bytes = pending.get(spec.name)!;
@@ -314,7 +262,7 @@ function* exportSteps(
       specs,
       produce,
       options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES,
-      queuedWrites,
+      queued !== null,
     );
     const hf = prepared.exportPlan.hfQuantConfig;
     const config = sortKeysDeep(ck.config) as Record<string, unknown>;

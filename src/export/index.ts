@@ -2,13 +2,13 @@
 export {
   exportCheckpoint,
   exportCheckpointAsync,
-  exportDtype,
   EXPORT_MAX_SHARD_BYTES,
   type ExportOptions,
   type AsyncExportOptions,
   type ExportProgress,
   type ExportSummary,
 } from './export-checkpoint.js';
+export { exportDtype } from './tensor-reads.js';
 export {
   planModel,
   prepareExport,

@@ -1,7 +1,8 @@
 /**
  * Quantizes one fusion group (q/k/v, gate/up, w1/w3, or a single linear) from its weights:
  * max (or mse) calibration, shared scales across the group (§3.1 step 8, §4.3), real quantization
- * and packing. Returns the bytes of every exported tensor of the group, by name.
+ * and packing. Returns the bytes of every exported tensor of the group, by name. Weights given as
+ * bf16 bits run the bit-level kernels (no float32 copy); the bytes equal the float32 path's.
  */
 import { MoptError } from '../errors.js';
 import { validateTensorFinite } from '../model/checkpoint.js';
@@ -12,6 +13,8 @@ import { groupIndex } from '../quant/quantizer/amax.js';
 import type { AmaxInput } from '../quant/quantizer/fake-quant.js';
 import { bf16Decode, bf16FirstNonFinite } from '../quant/formats/bf16-bits.js';
 import { realQuantBf16, realQuantFast, type FastQuantOptions } from '../quant/quantizer/real-quant-fast.js';
+import type { PoolOptions } from '../quant/quantizer/pool.js';
+import { realQuantBf16Pooled } from '../quant/quantizer/real-quant-pool.js';
 import type { PackedTensor, RealQuantResult } from '../quant/quantizer/real-quant.js';
 import type { WeightCalibration } from './algorithm.js';
 import type { ModuleExport } from './export-plan.js';
@@ -86,7 +89,16 @@ function unify(members: MemberState[]): void {
 /** Float dtype the model holds its weights in during export (undefined: float32 math throughout). */
 export type ModelDtype = 'F32' | 'BF16' | 'F16' | undefined;
 
-function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uint8Array> {
+/** What the kernel of one member is called with; `bits` set means the bf16 kernel. */
+interface MemberJob {
+  spec: ReturnType<typeof stageSpecs>[number];
+  bits: Uint16Array | undefined;
+  amaxes: AmaxInput | Array<AmaxInput | undefined> | undefined;
+  opts: FastQuantOptions;
+  roundedFp8: boolean;
+}
+
+function memberJob(s: MemberState, modelDtype: ModelDtype): MemberJob {
   const { m } = s;
   const spec = stageSpecs(m.weight, m.shape)[0]!;
   const opts: FastQuantOptions = {};
@@ -101,18 +113,51 @@ function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uin
   const amaxes = Array.isArray(m.weight) ? s.amax.map((a) => a?.amax) : amax;
   // ModelOpt divides a bf16 / fp16 weight by the per-tensor FP8 scale in the model dtype
   const roundedFp8 =
-    spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && modelDtype && modelDtype !== 'F32';
-  let result: RealQuantResult;
-  if (s.bits && modelDtype !== 'F16') {
-    if (roundedFp8) opts.fp8Divide = 'bf16-intermediate';
-    result = realQuantBf16(s.bits, m.shape, m.weight, amaxes, opts);
-  } else {
-    result = realQuantFast(floats(s), m.shape, m.weight, amaxes, opts);
-    if (roundedFp8) {
-      const ws = (result.weight_scale.data as Float32Array)[0]!;
-      fp8PerTensorCodes(floats(s), ws, modelDtype, result.weight.data as Uint8Array);
-    }
+    spec.format.kind === 'fp8' && spec.granularity.kind === 'tensor' && !!modelDtype && modelDtype !== 'F32';
+  const bits = modelDtype !== 'F16' ? s.bits : undefined;
+  if (bits && roundedFp8) opts.fp8Divide = 'bf16-intermediate';
+  return { spec, bits, amaxes, opts, roundedFp8 };
+}
+
+/** The float32 kernel, then ModelOpt's model-dtype rounding of per-tensor FP8 quotients. */
+function floatResult(s: MemberState, job: MemberJob, modelDtype: ModelDtype): RealQuantResult {
+  const result = realQuantFast(floats(s), s.m.shape, s.m.weight, job.amaxes, job.opts);
+  if (job.roundedFp8 && (modelDtype === 'BF16' || modelDtype === 'F16')) {
+    const ws = (result.weight_scale.data as Float32Array)[0]!;
+    fp8PerTensorCodes(floats(s), ws, modelDtype, result.weight.data as Uint8Array);
   }
+  return result;
+}
+
+function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uint8Array> {
+  const job = memberJob(s, modelDtype);
+  const result = job.bits
+    ? realQuantBf16(job.bits, s.m.shape, s.m.weight, job.amaxes, job.opts)
+    : floatResult(s, job, modelDtype);
+  return memberOutputs(s, job.spec, result);
+}
+
+async function quantizeMemberPooled(
+  s: MemberState,
+  modelDtype: ModelDtype,
+  pool: PoolOptions,
+): Promise<Map<string, Uint8Array>> {
+  const job = memberJob(s, modelDtype);
+  // per-tensor FP8 is one table lookup per element: splitting it costs more than it saves
+  const { format, granularity } = job.spec;
+  if (!job.bits || (format.kind === 'fp8' && granularity.kind === 'tensor'))
+    return quantizeMember(s, modelDtype);
+  const result = await realQuantBf16Pooled(job.bits, s.m.shape, s.m.weight, job.amaxes, job.opts, pool);
+  return memberOutputs(s, job.spec, result);
+}
+
+/** FP8 zero-scale fix-up, then the exported tensors of one member by name. */
+function memberOutputs(
+  s: MemberState,
+  spec: MemberJob['spec'],
+  result: RealQuantResult,
+): Map<string, Uint8Array> {
+  const { m } = s;
   if (spec.format.kind === 'fp8')
     zeroScaleGroups(
       result.weight.data as Uint8Array,
@@ -169,6 +214,45 @@ function zeroScaleGroups(
 /** A member's weights: float32 values, or bf16 bit patterns (read only for bf16 models or no model dtype). */
 export type WeightReader = (tensor: string) => Float32Array | Uint16Array;
 
+/**
+ * Max calibration's amaxes cover every element and keep NaN and Inf (a NaN or infinite element
+ * makes its group's amax non-finite), so all-finite amaxes prove a finite weight without another pass.
+ */
+function finiteAmaxes(amax: Array<WeightAmax | null>): boolean {
+  if (amax.length === 0) return false;
+  for (const a of amax) {
+    if (!a || (a.globalAmax !== undefined && !Number.isFinite(a.globalAmax))) return false;
+    for (const v of a.amax) if (!Number.isFinite(v)) return false;
+  }
+  return true;
+}
+
+/** Reads, checks and calibrates every member of one group, sharing scales where ModelOpt does. */
+function calibratedStates(
+  members: ModuleExport[],
+  read: WeightReader,
+  calib: WeightCalibration,
+): MemberState[] {
+  const states: MemberState[] = members.map((m) => {
+    const w = read(m.tensor);
+    if (w instanceof Float32Array) {
+      validateTensorFinite(m.tensor, w, m.shape);
+      return { m, w, amax: [] };
+    }
+    return { m, bits: w, amax: [] };
+  });
+  for (const s of states) {
+    maxCalibrate(s);
+    // bits are checked only when their amaxes do not already prove every element finite
+    if (s.bits && !finiteAmaxes(s.amax) && bf16FirstNonFinite(s.bits) >= 0)
+      validateTensorFinite(s.m.tensor, bf16Decode(s.bits), s.m.shape);
+  }
+  shareStaticGlobal(states);
+  for (const s of states) mseCalibrate(s, calib);
+  unify(states);
+  return states;
+}
+
 /** Reads, checks, calibrates and packs every member of one group. */
 export function quantizeGroup(
   members: ModuleExport[],
@@ -176,20 +260,25 @@ export function quantizeGroup(
   calib: WeightCalibration,
   modelDtype?: ModelDtype,
 ): Map<string, Uint8Array> {
-  const states: MemberState[] = members.map((m) => {
-    const w = read(m.tensor);
-    if (w instanceof Float32Array) {
-      validateTensorFinite(m.tensor, w, m.shape);
-      return { m, w, amax: [] };
-    }
-    if (bf16FirstNonFinite(w) >= 0) validateTensorFinite(m.tensor, bf16Decode(w), m.shape);
-    return { m, bits: w, amax: [] };
-  });
-  for (const s of states) maxCalibrate(s);
-  shareStaticGlobal(states);
-  for (const s of states) mseCalibrate(s, calib);
-  unify(states);
   const out = new Map<string, Uint8Array>();
-  for (const s of states) for (const [k, v] of quantizeMember(s, modelDtype)) out.set(k, v);
+  for (const s of calibratedStates(members, read, calib))
+    for (const [k, v] of quantizeMember(s, modelDtype)) out.set(k, v);
+  return out;
+}
+
+/**
+ * quantizeGroup with the bf16 kernels split across worker threads (realQuantBf16Pooled; per-tensor
+ * FP8 stays on this thread); the same bytes. Bits in a SharedArrayBuffer are shared, not copied.
+ */
+export async function quantizeGroupPooled(
+  members: ModuleExport[],
+  read: WeightReader,
+  calib: WeightCalibration,
+  modelDtype: ModelDtype,
+  pool: PoolOptions,
+): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const s of calibratedStates(members, read, calib))
+    for (const [k, v] of await quantizeMemberPooled(s, modelDtype, pool)) out.set(k, v);
   return out;
 }

@@ -91,6 +91,12 @@ function writeChunks(fd: number, data: TensorBytes, position: number): number {
 export type WriteStep = Promise<void> | undefined;
 
 /**
+ * A tensor's bytes, or (queued writes only) a promise that settles, never rejecting, once they can
+ * be produced: the writer awaits it and asks again.
+ */
+export type Produced = TensorBytes | Promise<void>;
+
+/**
  * Queues the chunks of one tensor. A chunked source may refill a buffer two pulls later (double
  * buffering), so the chunk from two pulls back must be on disk before the next pull.
  */
@@ -122,7 +128,7 @@ function* queueChunks(q: WriteQueue, data: TensorBytes, position: number): Gener
 function* writeShard(
   file: string,
   specs: TensorSpec[],
-  produce: (spec: TensorSpec) => TensorBytes,
+  produce: (spec: TensorSpec) => Produced,
   queued: boolean,
 ): Generator<WriteStep, void, void> {
   const sorted = safetensorsOrder(specs);
@@ -140,7 +146,13 @@ function* writeShard(
     writeAt(fd, header, 0);
     for (const spec of specs) {
       const at = offsets.get(spec.name)!;
-      const n = q ? yield* queueChunks(q, produce(spec), at) : writeChunks(fd, produce(spec), at);
+      let data = produce(spec);
+      while (data instanceof Promise) {
+        if (!q) throw new MoptError('E_EXPORT_INTERNAL', 'a blocking export cannot wait', { exitCode: 1 });
+        yield data;
+        data = produce(spec);
+      }
+      const n = q ? yield* queueChunks(q, data, at) : writeChunks(fd, data, at);
       if (n !== tensorByteLength(spec)) {
         throw new MoptError(
           'writer-size',
@@ -191,7 +203,7 @@ export function writeExportShards(
 export function* writeExportShardSteps(
   dir: string,
   specs: TensorSpec[],
-  produce: (spec: TensorSpec) => TensorBytes,
+  produce: (spec: TensorSpec) => Produced,
   maxShardBytes: number,
   queued: boolean,
 ): Generator<WriteStep, WrittenCheckpoint, void> {

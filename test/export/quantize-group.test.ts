@@ -1,9 +1,10 @@
 /** One fusion group quantized: spec vectors T40/T44, shared scales across siblings, FP8 siblings kept apart. */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { ModuleExport } from '../../src/export/export-plan.js';
 import { moduleFormat, weightOutputs } from '../../src/export/index.js';
-import { quantizeGroup } from '../../src/export/quantize-group.js';
+import { quantizeGroup, quantizeGroupPooled } from '../../src/export/quantize-group.js';
+import { closeQuantPool } from '../../src/quant/quantizer/pool.js';
 import { encodeE4M3 } from '../../src/quant/formats/fp8.js';
 import { defaultAttributes } from '../../src/quant/plan/index.js';
 import type { QuantizerAttributeConfig } from '../../src/recipe/types.js';
@@ -91,8 +92,8 @@ function bf16Weights(n: number, seed: number): Uint16Array {
   let s = seed;
   for (let i = 0; i < n; i++) {
     s = (s * 1103515245 + 12345) >>> 0;
-    const exp = 0x3a + ((s >>> 8) % 10); // roughly 2^-69 .. 2^-60 scaled into 1e-3 .. 4
-    bits[i] = i % 97 === 0 ? 0 : ((s >>> 31) << 15) | ((exp + 0x3f - 0x3a) << 7) | ((s >>> 12) & 0x7f);
+    const exp = 0x75 + ((s >>> 8) % 13); // magnitudes 2^-10 .. 2^3
+    bits[i] = i % 97 === 0 ? 0 : ((s >>> 31) << 15) | (exp << 7) | ((s >>> 12) & 0x7f);
   }
   return bits;
 }
@@ -135,14 +136,41 @@ describe('quantizeGroup from bf16 bits', () => {
   }
 
   it('FP8 per-tensor of a bf16 model rounds W / scale to bf16 before the cast (ModelOpt bytes)', () => {
-    // 1.0 / (3/448) = 149.33..: bf16 rounds it to 149.0 (code 0x69 is 144, 0x6a is 160); f32 keeps it above
+    // 1.015625 / (3/448) = 151.67: as bf16 it is 152, the tie between E4M3 144 and 160 (even: 160)
     const bits = new Uint16Array(16);
-    bits[0] = 0x3f80; // 1.0
+    bits[0] = 0x3f82; // 1.015625
     bits[1] = 0x4040; // 3.0, the amax
-    const read = (): Uint16Array => bits;
-    const bf16 = quantizeGroup([member('p', [1, 16], fp8)], read, calib, 'BF16');
-    const plain = quantizeGroup([member('p', [1, 16], fp8)], () => decode(bits), calib, 'BF16');
-    assert.deepEqual(bf16.get('p.weight'), plain.get('p.weight'));
+    const p = [member('p', [1, 16], fp8)];
+    assert.equal(quantizeGroup(p, () => bits, calib, 'BF16').get('p.weight')![0], encodeE4M3(160));
+    assert.equal(quantizeGroup(p, () => bits, calib).get('p.weight')![0], encodeE4M3(144));
+  });
+
+  it('a NaN or Inf among the bits is found whatever the layout (amax groups, or no amax at all)', () => {
+    const mxfp4 = attrs({ num_bits: [2, 1] }, [
+      [-1, 32],
+      ['type', 'dynamic'],
+      ['scale_bits', [8, 0]],
+    ]);
+    const layouts = [
+      fp8,
+      attrs({ num_bits: [4, 3], axis: 0 }),
+      attrs({ num_bits: 4 }, [[-1, 16]]),
+      nvfp4(),
+      mxfp4,
+    ];
+    for (const weight of layouts) {
+      for (const [pattern, text] of [
+        [0x7fc0, 'NaN'],
+        [0xff80, '-inf'],
+      ] as const) {
+        const bits = bf16Weights(64, 3);
+        bits[45] = pattern;
+        assert.throws(
+          () => quantizeGroup([member('p', [2, 32], weight)], () => bits, calib, 'BF16'),
+          new RegExp(`"p\\.weight" holds ${text} at index \\[1, 13\\]`),
+        );
+      }
+    }
   });
 
   it('a NaN among the bits is refused with the same message as from float32', () => {
@@ -152,5 +180,31 @@ describe('quantizeGroup from bf16 bits', () => {
       () => quantizeGroup([member('p', [2, 16], fp8)], () => bits, calib, 'BF16'),
       /"p\.weight" holds NaN at index \[1, 3\]/,
     );
+  });
+});
+
+describe('quantizeGroupPooled', () => {
+  after(() => closeQuantPool());
+  it('splits every member across two workers and gives quantizeGroup bytes (shared and copied bits)', async () => {
+    const nvfp4Static = attrs({ num_bits: [2, 1] }, [
+      [-1, 16],
+      ['type', 'static'],
+      ['scale_bits', [4, 3]],
+    ]);
+    for (const weight of [fp8, nvfp4(), nvfp4Static, attrs({ num_bits: 4 }, [[-1, 16]])]) {
+      const members = [member('q', [8, 64], weight), member('k', [4, 64], weight)];
+      const shared = new Uint16Array(new SharedArrayBuffer(8 * 64 * 2));
+      shared.set(bf16Weights(512, 5));
+      const bits = new Map([
+        ['q.weight', shared],
+        ['k.weight', bf16Weights(256, 9)],
+      ]);
+      const read = (t: string): Uint16Array => bits.get(t)!;
+      const pool = { threads: 2, minElements: 1 };
+      const pooled = await quantizeGroupPooled(members, read, calib, 'BF16', pool);
+      const plain = quantizeGroup(members, read, calib, 'BF16');
+      assert.deepEqual([...pooled.keys()], [...plain.keys()]);
+      for (const [k, v] of plain) assert.deepEqual(new Uint8Array(pooled.get(k)!), new Uint8Array(v), k);
+    }
   });
 });
