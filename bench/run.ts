@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, each figure next to a baseline measured in the same run.
- * `npm run bench -- recipes` (or `quantize`) runs one section.
+ * `npm run bench -- recipes` (or `kernels`, `quantize`, `calibrate`) runs one section.
  */
+import { benchCalibrate } from './calibrate.js';
 import { benchQuantKernels } from './quant-kernels.js';
 import { benchQuantize } from './quantize.js';
 import { benchRecipes } from './recipes.js';
@@ -10,6 +11,7 @@ const sections: Array<[string, string, () => string[] | Promise<string[]>]> = [
   ['recipes', 'recipe loading', benchRecipes],
   ['kernels', 'quantization kernels on a [2048, 4096] bf16 weight', benchQuantKernels],
   ['quantize', 'data-free quantization of a synthetic 1B Llama', () => benchQuantize()],
+  ['calibrate', 'activation calibration of a synthetic Qwen2.5-0.5B', benchCalibrate],
 ];
 
 const only = process.argv.slice(2);

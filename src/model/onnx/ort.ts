@@ -60,6 +60,8 @@ export async function createSession(
       intraOpNumThreads: options.intraOpNumThreads ?? 2,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // The arena keeps every layer's peak buffers for the process's life; without it, memory follows use.
+      enableCpuMemArena: false,
     });
   } catch (err) {
     throw new MoptError(
