@@ -3,6 +3,7 @@
  * throughput and ETA, then the export per tensor) and the summary on stdout, or with --json one JSON object
  * per line on stdout (start, calib_layer, export_tensor, sample, done) and nothing else there.
  */
+import { readdirSync } from 'node:fs';
 import type { LayerwiseProgress } from '../../calib/index.js';
 import type { ExportProgress, ExportSummary } from '../../export/index.js';
 import type { CliIO } from '../main.js';
@@ -61,7 +62,7 @@ export function renderSummary(s: ExportSummary): string {
       `exported ${s.exportPath} in ${secs(s.elapsedMs)}`,
       `  size: ${gb(s.sourceBytes)} -> ${gb(s.exportBytes)} (${((s.exportBytes / s.sourceBytes) * 100).toFixed(1)}%)`,
       `  formats: ${formats}; kv cache: ${kv === null || kv === undefined ? 'unquantized' : String(kv)}`,
-      `  files: ${s.files.join(', ')}, config.json${s.hfQuantConfig.quantization.quant_algo !== null || kv ? ', hf_quant_config.json' : ''}`,
+      `  files: ${readdirSync(s.exportPath).sort().join(', ')}`,
     ].join('\n') + '\n'
   );
 }
