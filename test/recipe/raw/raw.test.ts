@@ -18,6 +18,7 @@ function file(content: string | Buffer): LocatedFile {
   writeFileSync(p, content);
   return { path: p, realPath: p, builtin: false };
 }
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const chain = [{ file: 'parent.yaml', line: 2, col: 3 }];
 const raw = (content: string) => loadRawConfig(file(content), chain);
 const shape = (content: string) => {
@@ -74,11 +75,13 @@ test('one list document is a plain list (no import processing later)', () => {
 });
 
 test('one scalar document is E_YAML_ROOT_TYPE with the Python type name', () => {
-  const p = rejects('5\n', 'E_YAML_ROOT_TYPE', /must contain a YAML mapping or list, got int/);
+  rejects('5\n', 'E_YAML_ROOT_TYPE', /must contain a YAML mapping or list, got int/);
+  // The next file is f<n>.yaml in our temp dir; the whole message is checked, path included.
+  const next = escapeRegExp(join(dir, `f${n}.yaml`));
   rejects(
     'hello\n',
     'E_YAML_ROOT_TYPE',
-    new RegExp(`^Config file ${p.replace(/f\d+/, 'f\\d+')} must contain a YAML mapping or list, got str$`),
+    new RegExp(`^Config file ${next} must contain a YAML mapping or list, got str$`),
   );
   rejects('1.5\n', 'E_YAML_ROOT_TYPE', /got float/);
   rejects('true\n', 'E_YAML_ROOT_TYPE', /got bool/);
