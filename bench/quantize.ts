@@ -61,6 +61,8 @@ export function fileWriteGBps(dir: string, bytes: number): number {
 export interface BenchQuantizeOptions {
   preset?: string;
   layers?: number;
+  /** Exports per recipe; the median is reported (default 3). */
+  runs?: number;
 }
 
 /** Each recipe runs `mopt quantize`'s export (exportCheckpointAsync: writes queued behind the quantization). */
@@ -92,23 +94,34 @@ export async function benchQuantize(opts: BenchQuantizeOptions = {}): Promise<st
     ] as const) {
       const out = join(work, 'out');
       const write = fileWriteGBps(work, 1e9);
-      const cpu0 = process.cpuUsage();
-      const s = await exportCheckpointAsync({
-        modelDir: model,
-        quantize: loadQuantizeInput(recipe).quantize,
-        exportPath: out,
-        force: true,
-      });
-      const rate = s.sourceBytes / 1e9 / (s.elapsedMs / 1000);
-      const cpu = process.cpuUsage(cpu0);
-      const cpuS = (cpu.user + cpu.system) / 1e6;
+      const runs: Array<{ s: number; rate: number; cpuS: number }> = [];
+      let exportBytes = 0;
+      for (let k = 0; k < (opts.runs ?? 3); k++) {
+        const cpu0 = process.cpuUsage();
+        const s = await exportCheckpointAsync({
+          modelDir: model,
+          quantize: loadQuantizeInput(recipe).quantize,
+          exportPath: out,
+          force: true,
+        });
+        const cpu = process.cpuUsage(cpu0);
+        runs.push({
+          s: s.elapsedMs / 1000,
+          rate: s.sourceBytes / 1e9 / (s.elapsedMs / 1000),
+          cpuS: (cpu.user + cpu.system) / 1e6,
+        });
+        exportBytes = s.exportBytes;
+        rmSync(out, { recursive: true, force: true });
+      }
+      const rate = median(runs.map((r) => r.rate));
+      const cpuS = median(runs.map((r) => r.cpuS));
       const rssGB = (process.resourceUsage().maxRSS * 1024) / 1e9;
+      const range = runs.map((r) => r.rate.toFixed(2)).join('/');
       lines.push(
-        `  ${label}: ${(s.elapsedMs / 1000).toFixed(1)} s, ${rate.toFixed(3)} GB/s of input weights ` +
-          `(${((rate / memcpy) * 100).toFixed(1)}% of memcpy); ${cpuS.toFixed(1)} CPU s = ${(s.sourceBytes / 1e9 / cpuS).toFixed(3)} GB per CPU-second; ` +
-          `${(s.exportBytes / 1e9).toFixed(2)} GB out (1 GB file-write baseline just before: ${write.toFixed(2)} GB/s), peak RSS so far ${rssGB.toFixed(2)} GB`,
+        `  ${label}: median ${rate.toFixed(3)} GB/s of input weights over ${runs.length} runs (${range}; ` +
+          `${((rate / memcpy) * 100).toFixed(1)}% of memcpy); ${cpuS.toFixed(1)} CPU s = ${(synth.totalBytes / 1e9 / cpuS).toFixed(3)} GB per CPU-second; ` +
+          `${(exportBytes / 1e9).toFixed(2)} GB out (1 GB file-write baseline just before: ${write.toFixed(2)} GB/s), peak RSS so far ${rssGB.toFixed(2)} GB`,
       );
-      rmSync(out, { recursive: true, force: true });
     }
     return lines;
   } finally {

@@ -15,6 +15,7 @@ import { checkExportTarget, stageExportDir } from './output-dir.js';
 import { prepareExport, type PreparedExport } from './prepare.js';
 import { configJsonQuantization, hasQuantization, type HfQuantConfig } from './quant-config.js';
 import { pyJsonDumps } from './py-json.js';
+import { OutputBuffers, sharedOutputBuffers } from './output-buffers.js';
 import { quantizeGroup, quantizeGroupPooled } from './quantize-group.js';
 import {
   COPY_CHUNK_BYTES,
@@ -48,7 +49,7 @@ export interface ExportOptions {
   onProgress?: (p: ExportProgress) => void;
   /**
    * Called before each tensor's bytes reach the writer (large pass-through tensors: once per piece);
-   * a throw (e.g. a simulated ENOSPC) aborts the export.
+   * a throw (e.g. a simulated ENOSPC) aborts the export. The bytes are reused once written: copy to keep.
    */
   writeHook?: (tensor: string, bytes: Uint8Array) => void;
   /**
@@ -188,6 +189,7 @@ function* exportSteps(
   );
   const ck = prepared.checkpoint;
   let staged: ReturnType<typeof stageExportDir> | undefined;
+  let weights: ReturnType<typeof groupReader> | undefined;
   try {
     checkExportTarget(options.modelDir, options.exportPath, options.force === true);
     const dtype = exportDtype(ck.config);
@@ -196,13 +198,22 @@ function* exportSteps(
     // a group's other outputs wait here for their turn (tensors are produced in source order)
     const pending = new Map<string, Uint8Array>();
     const pooled = queued !== null && queued.threads > 1;
-    const weights = groupReader(ck, dtype, pooled);
+    // quantized outputs return here once written, for the next tensor of the same size
+    const outputs = pooled ? sharedOutputBuffers() : new OutputBuffers();
+    const reader = groupReader(ck, dtype, pooled);
+    weights = reader;
+    const { read } = reader;
     // a group quantized on the pool: its outputs land in `pending`, or its error waits here
     let failed: { err: unknown } | undefined;
     const quantizeLater = (group: ModuleExport[]): Promise<void> =>
-      quantizeGroupPooled(group, weights.read, prepared.calibration, dtype, {
-        threads: queued!.threads,
-      }).then(
+      quantizeGroupPooled(
+        group,
+        read,
+        prepared.calibration,
+        dtype,
+        { threads: queued!.threads },
+        outputs.take,
+      ).then(
         (outs) => {
           for (const [k, v] of outs) pending.set(k, v);
         },
@@ -245,9 +256,9 @@ function* exportSteps(
       if (bytes) pending.delete(spec.name);
       else if (m) {
         const members = prepared.exportPlan.groups.get(m.group)!;
-        weights.reset();
+        reader.reset();
         if (pooled) return quantizeLater(members);
-        for (const [k, v] of quantizeGroup(members, weights.read, prepared.calibration, dtype))
+        for (const [k, v] of quantizeGroup(members, read, prepared.calibration, dtype, outputs.take))
           pending.set(k, v);
         bytes = pending.get(spec.name)!;
         pending.delete(spec.name);
@@ -263,6 +274,7 @@ function* exportSteps(
       produce,
       options.maxShardBytes ?? EXPORT_MAX_SHARD_BYTES,
       queued !== null,
+      outputs.release,
     );
     const hf = prepared.exportPlan.hfQuantConfig;
     const config = sortKeysDeep(ck.config) as Record<string, unknown>;
@@ -298,6 +310,7 @@ function* exportSteps(
     staged?.abort();
     throw fsFailure(err, options.exportPath);
   } finally {
+    weights?.close();
     ck.close();
   }
 }

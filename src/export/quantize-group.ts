@@ -98,10 +98,10 @@ interface MemberJob {
   roundedFp8: boolean;
 }
 
-function memberJob(s: MemberState, modelDtype: ModelDtype): MemberJob {
+function memberJob(s: MemberState, modelDtype: ModelDtype, allocCodes?: AllocCodes): MemberJob {
   const { m } = s;
   const spec = stageSpecs(m.weight, m.shape)[0]!;
-  const opts: FastQuantOptions = {};
+  const opts: FastQuantOptions = allocCodes ? { allocCodes } : {};
   if (m.format === 'w4a8_nvfp4_fp8') opts.scale2Divisor = 448;
   const first = s.amax[0] ?? null;
   let amax: AmaxInput | undefined = first?.amax;
@@ -129,8 +129,12 @@ function floatResult(s: MemberState, job: MemberJob, modelDtype: ModelDtype): Re
   return result;
 }
 
-function quantizeMember(s: MemberState, modelDtype: ModelDtype): Map<string, Uint8Array> {
-  const job = memberJob(s, modelDtype);
+function quantizeMember(
+  s: MemberState,
+  modelDtype: ModelDtype,
+  allocCodes?: AllocCodes,
+): Map<string, Uint8Array> {
+  const job = memberJob(s, modelDtype, allocCodes);
   const result = job.bits
     ? realQuantBf16(job.bits, s.m.shape, s.m.weight, job.amaxes, job.opts)
     : floatResult(s, job, modelDtype);
@@ -141,12 +145,10 @@ async function quantizeMemberPooled(
   s: MemberState,
   modelDtype: ModelDtype,
   pool: PoolOptions,
+  allocCodes?: AllocCodes,
 ): Promise<Map<string, Uint8Array>> {
-  const job = memberJob(s, modelDtype);
-  // per-tensor FP8 is one table lookup per element: splitting it costs more than it saves
-  const { format, granularity } = job.spec;
-  if (!job.bits || (format.kind === 'fp8' && granularity.kind === 'tensor'))
-    return quantizeMember(s, modelDtype);
+  const job = memberJob(s, modelDtype, allocCodes);
+  if (!job.bits) return quantizeMember(s, modelDtype, allocCodes);
   const result = await realQuantBf16Pooled(job.bits, s.m.shape, s.m.weight, job.amaxes, job.opts, pool);
   return memberOutputs(s, job.spec, result);
 }
@@ -211,6 +213,9 @@ function zeroScaleGroups(
   for (let i = 0; i < codes.length; i++) if (ws[idx === null ? 0 : idx[i]!] === 0) codes[i] = 0;
 }
 
+/** Output buffers for per-tensor FP8 codes (export/output-buffers.ts reuses them); default fresh arrays. */
+export type AllocCodes = (bytes: number) => Uint8Array;
+
 /** A member's weights: float32 values, or bf16 bit patterns (read only for bf16 models or no model dtype). */
 export type WeightReader = (tensor: string) => Float32Array | Uint16Array;
 
@@ -259,10 +264,11 @@ export function quantizeGroup(
   read: WeightReader,
   calib: WeightCalibration,
   modelDtype?: ModelDtype,
+  allocCodes?: AllocCodes,
 ): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const s of calibratedStates(members, read, calib))
-    for (const [k, v] of quantizeMember(s, modelDtype)) out.set(k, v);
+    for (const [k, v] of quantizeMember(s, modelDtype, allocCodes)) out.set(k, v);
   return out;
 }
 
@@ -276,9 +282,10 @@ export async function quantizeGroupPooled(
   calib: WeightCalibration,
   modelDtype: ModelDtype,
   pool: PoolOptions,
+  allocCodes?: AllocCodes,
 ): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   for (const s of calibratedStates(members, read, calib))
-    for (const [k, v] of await quantizeMemberPooled(s, modelDtype, pool)) out.set(k, v);
+    for (const [k, v] of await quantizeMemberPooled(s, modelDtype, pool, allocCodes)) out.set(k, v);
   return out;
 }

@@ -100,9 +100,15 @@ export type Produced = TensorBytes | Promise<void>;
  * Queues the chunks of one tensor. A chunked source may refill a buffer two pulls later (double
  * buffering), so the chunk from two pulls back must be on disk before the next pull.
  */
-function* queueChunks(q: WriteQueue, data: TensorBytes, position: number): Generator<WriteStep, number> {
+function* queueChunks(
+  q: WriteQueue,
+  data: TensorBytes,
+  position: number,
+  written?: (bytes: Uint8Array) => void,
+): Generator<WriteStep, number> {
   if (data instanceof Uint8Array) {
-    q.start(data, position);
+    const done = q.start(data, position);
+    if (written) void done.then(() => written(data));
     return data.byteLength;
   }
   let n = 0;
@@ -123,13 +129,15 @@ function* queueChunks(q: WriteQueue, data: TensorBytes, position: number): Gener
  * One safetensors file whose header lists `specs` in safetensors order while `produce` is called in
  * the given order (each tensor lands at its offset, whole or as a sequence of chunks), so a fused
  * group is quantized once and written whole. Written to `<file>.partial` and renamed on success.
- * With `queued`, writes overlap the production of the next tensors.
+ * With `queued`, writes overlap the production of the next tensors. `written` hears of every
+ * whole-tensor buffer once its bytes are in the file (so the buffer may be reused).
  */
 function* writeShard(
   file: string,
   specs: TensorSpec[],
   produce: (spec: TensorSpec) => Produced,
   queued: boolean,
+  written?: (bytes: Uint8Array) => void,
 ): Generator<WriteStep, void, void> {
   const sorted = safetensorsOrder(specs);
   const header = encodeHeader(sorted);
@@ -152,7 +160,8 @@ function* writeShard(
         yield data;
         data = produce(spec);
       }
-      const n = q ? yield* queueChunks(q, data, at) : writeChunks(fd, data, at);
+      const n = q ? yield* queueChunks(q, data, at, written) : writeChunks(fd, data, at);
+      if (!q && written && data instanceof Uint8Array) written(data);
       if (n !== tensorByteLength(spec)) {
         throw new MoptError(
           'writer-size',
@@ -206,13 +215,14 @@ export function* writeExportShardSteps(
   produce: (spec: TensorSpec) => Produced,
   maxShardBytes: number,
   queued: boolean,
+  written?: (bytes: Uint8Array) => void,
 ): Generator<WriteStep, WrittenCheckpoint, void> {
   const shards = planShards(specs, maxShardBytes);
   const names =
     shards.length === 1 ? ['model.safetensors'] : shards.map((_, i) => shardFileName(i, shards.length));
   const weightMap: Record<string, string> = {};
   for (const [i, shard] of shards.entries()) {
-    yield* writeShard(join(dir, names[i]!), shard, produce, queued);
+    yield* writeShard(join(dir, names[i]!), shard, produce, queued, written);
     for (const spec of shard) weightMap[spec.name] = names[i]!;
   }
   const totalBytes = specs.reduce((sum, s) => sum + tensorByteLength(s), 0);

@@ -34,12 +34,29 @@ function readWeight(ck: Checkpoint, name: string, dtype: FloatDtype | undefined)
 }
 
 /**
+ * Shared slots outlive an export: pool workers keep the SharedArrayBuffers they saw until their
+ * own garbage collection, so new slots for every export would pile up. One export at a time
+ * borrows them; a concurrent one makes its own.
+ */
+let idleSharedSlots: Uint8Array[] | null = [];
+
+function borrowSharedSlots(): Uint8Array[] {
+  const slots = idleSharedSlots ?? [];
+  idleSharedSlots = null;
+  return slots;
+}
+
+function returnSharedSlots(slots: Uint8Array[]): void {
+  idleSharedSlots = slots;
+}
+
+/**
  * Reads the members of one group at a time. Bf16 models (and models without a dtype) get bf16 bits in
  * one reused buffer per member slot (fresh buffers cost page faults on every tensor), `shared` with
  * the worker pool; F16 / F32 models get float32 values.
  */
 export function groupReader(ck: Checkpoint, dtype: FloatDtype | undefined, shared: boolean) {
-  const slots: Uint8Array[] = [];
+  const slots: Uint8Array[] = shared ? borrowSharedSlots() : [];
   let next = 0;
   const bitsFor = (name: string): Uint16Array => {
     const t = ck.tensor(name);
@@ -57,6 +74,10 @@ export function groupReader(ck: Checkpoint, dtype: FloatDtype | undefined, share
     /** Call before each group: its members reuse the slots from the start. */
     reset(): void {
       next = 0;
+    },
+    /** The export is over: shared slots go back for the next pooled export. */
+    close(): void {
+      if (shared) returnSharedSlots(slots);
     },
     read: (name: string): Float32Array | Uint16Array => {
       const src = ck.tensor(name).dtype;

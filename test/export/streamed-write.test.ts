@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { isMoptError } from '../../src/errors.js';
 import { exportCheckpoint, exportCheckpointAsync, loadQuantizeInput } from '../../src/export/index.js';
 import { WriteQueue } from '../../src/export/write-queue.js';
-import { hashDir, scratch, writeCustomModel } from './helpers.js';
+import { hashDir, scratch, writeCustomModel, writeRecipe } from './helpers.js';
 
 let work: { dir: string; cleanup: () => void };
 let model: string;
@@ -93,5 +93,35 @@ describe('WriteQueue', () => {
       (e: NodeJS.ErrnoException) => e.code === 'EBADF',
     );
     closeSync(fd);
+  });
+});
+
+describe('per-tensor FP8 of large bf16 weights (split across the pool, output buffers reused)', () => {
+  it('gives the blocking export byte for byte', async () => {
+    const big = join(work.dir, 'big-model');
+    // 1M-element projections: the pool splits them, and same-sized outputs reuse written buffers
+    writeCustomModel(big, {
+      hidden_size: 1024,
+      intermediate_size: 1024,
+      num_attention_heads: 8,
+      num_key_value_heads: 8,
+      head_dim: 128,
+      num_hidden_layers: 2,
+    });
+    const recipe = writeRecipe(
+      join(work.dir, 'fp8-big.yaml'),
+      `    - quantizer_name: '*weight_quantizer'
+      cfg: {$import: fp8}`,
+    );
+    const opts = (exportPath: string) => ({
+      modelDir: big,
+      quantize: loadQuantizeInput(recipe).quantize,
+      exportPath,
+    });
+    const blocking = join(work.dir, 'big-blocking');
+    exportCheckpoint(opts(blocking));
+    const queued = join(work.dir, 'big-queued');
+    await exportCheckpointAsync({ ...opts(queued), threads: 2 });
+    assert.equal(hashDir(queued), hashDir(blocking));
   });
 });

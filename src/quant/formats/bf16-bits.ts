@@ -4,6 +4,7 @@
  * table: with one scale per tensor, every bf16 pattern maps to one E4M3 code.
  */
 
+import { bf16Simd } from '../simd/bf16-kernels.js';
 import { castE4M3Torch } from './fp8.js';
 
 const f32 = new Float32Array(1);
@@ -31,12 +32,20 @@ export function roundToBf16(x: number): number {
   return bf16BitsToNumber(numberToBf16Bits(x));
 }
 
+/** Ranges at least this long go to the WebAssembly SIMD kernel (about 3x the 32-bit loop below). */
+const SIMD_MIN_ELEMENTS = 4096;
+
 /** Largest magnitude pattern (bits & 0x7FFF) in bits[start, end); 0 for an empty range. */
 export function bf16MaxMagnitude(bits: Uint16Array, start = 0, end = bits.length): number {
   let m = 0;
   let i = start;
-  // long aligned ranges: two patterns per 32-bit load (about 2x the 16-bit loop in V8)
-  if (end - start >= 64 && ((bits.byteOffset >> 1) + start) % 2 === 0) {
+  const simd = end - start >= SIMD_MIN_ELEMENTS ? bf16Simd() : null;
+  if (simd) {
+    const n = (end - start) & ~7;
+    m = simd.maxMagnitude(bits, start, n);
+    i = start + n;
+  } else if (end - start >= 64 && ((bits.byteOffset >> 1) + start) % 2 === 0) {
+    // long aligned ranges: two patterns per 32-bit load (about 2x the 16-bit loop in V8)
     const words = (end - start) >> 1;
     const w32 = new Int32Array(bits.buffer, bits.byteOffset + start * 2, words);
     for (let k = 0; k < words; k++) {
@@ -163,8 +172,9 @@ export function fp8CodeTableBf16Reference(ws: number, mode: Fp8DivideMode = 'f32
 }
 
 /**
- * The E4M3 code of every bf16 pattern under one per-tensor scale `ws` (65 536 entries). `encode`
- * is the fast range encoder (fp8EncodeRange) used for the 'f32' mode; it must equal castE4M3Torch.
+ * The E4M3 code of every bf16 pattern under one per-tensor scale `ws` (65 536 entries), from the
+ * SIMD kernel where there is one; else `encode` (the fast range encoder, fp8EncodeRange, which
+ * must equal castE4M3Torch) for the 'f32' mode, else the scalar reference.
  */
 export function fp8CodeTableBf16(
   ws: number,
@@ -178,10 +188,22 @@ export function fp8CodeTableBf16(
     cStart: number,
   ) => void,
 ): Uint8Array {
-  if (mode !== 'f32' || !encode) return fp8CodeTableBf16Reference(ws, mode);
   const out = new Uint8Array(65536);
-  encode(allBf16Values(), 0, 65536, ws, out, 0);
+  const simd = bf16Simd();
+  if (simd) simd.fp8Codes(allBf16Patterns(), 0, 65536, ws, mode === 'bf16-intermediate', out);
+  else if (mode === 'f32' && encode) encode(allBf16Values(), 0, 65536, ws, out, 0);
+  else return fp8CodeTableBf16Reference(ws, mode);
   return out;
+}
+
+/** 0, 1, ..., 0xFFFF: every bf16 pattern once (built on first use). */
+let patterns: Uint16Array | null = null;
+function allBf16Patterns(): Uint16Array {
+  if (!patterns) {
+    patterns = new Uint16Array(65536);
+    for (let b = 0; b < 65536; b++) patterns[b] = b;
+  }
+  return patterns;
 }
 
 /** codes[i] = table[bits[i]] for the whole tensor. */

@@ -1,14 +1,29 @@
 /**
  * Worker side of the quantization pool: fake-quant tasks run fakeQuantSpec on their slice of a
- * shared tensor and write into the shared output; 'real-quant-bf16' tasks export a row slice.
+ * shared tensor and write into the shared output; 'real-quant-bf16' tasks export a row slice;
+ * 'byte-table' tasks map a range of shared bf16 bits to per-tensor FP8 codes.
  */
 
 import { parentPort } from 'node:worker_threads';
 import { fakeQuantSpec } from './fake-quant.js';
 import type { PoolTask } from './pool.js';
-import { runRealQuantSlice, type RealQuantSliceTask } from './real-quant-slice.js';
+import {
+  runByteTable,
+  runRealQuantSlice,
+  type ByteTableTask,
+  type RealQuantSliceTask,
+} from './real-quant-slice.js';
 
-parentPort?.on('message', (message: PoolTask | RealQuantSliceTask) => {
+parentPort?.on('message', (message: PoolTask | RealQuantSliceTask | ByteTableTask) => {
+  if ('kind' in message && message.kind === 'byte-table') {
+    try {
+      runByteTable(message);
+      parentPort?.postMessage({ id: message.id, error: null, result: null });
+    } catch (err) {
+      parentPort?.postMessage({ id: message.id, error: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
   if ('kind' in message) {
     try {
       const { result, transfer } = runRealQuantSlice(message);

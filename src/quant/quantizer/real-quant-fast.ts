@@ -47,6 +47,8 @@ export const FP8_TABLE_MIN_ELEMENTS = 1 << 17;
 export interface FastQuantOptions extends RealQuantOptions {
   /** bf16 sources, FP8 only: how W / ws is rounded before the E4M3 cast (default 'f32'). */
   fp8Divide?: Fp8DivideMode;
+  /** Where per-tensor FP8 codes go (a reused buffer of exactly that many bytes); default a new array. */
+  allocCodes?: (bytes: number) => Uint8Array;
 }
 
 function exportError(message: string): MoptError {
@@ -93,14 +95,17 @@ export function realQuantBf16(
 ): RealQuantResult {
   checkShape(bits, shape, 'weight');
   const mode = opts.fp8Divide ?? 'f32';
+  const fp8 = fp8TensorTable(bits, shape, cfg, amax, mode);
+  if (fp8) {
+    const codes = applyByteTable(
+      bits,
+      fp8.table,
+      opts.allocCodes?.(bits.length) ?? new Uint8Array(bits.length),
+    );
+    return fp8TensorResult(shape, fp8.ws, codes);
+  }
   if (!Array.isArray(cfg) && cfg.enable) {
     const spec = quantSpec(cfg, shape);
-    if (
-      spec.format.kind === 'fp8' &&
-      spec.granularity.kind === 'tensor' &&
-      (mode !== 'f32' || bits.length >= FP8_TABLE_MIN_ELEMENTS)
-    )
-      return fp8TensorBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
     if (mode !== 'f32' && spec.format.kind === 'fp8')
       return fp8ReferenceBf16(bits, shape, spec, amax as AmaxInput | undefined, mode);
   }
@@ -110,23 +115,36 @@ export function realQuantBf16(
   );
 }
 
-function fp8TensorBf16(
+/**
+ * Per-tensor FP8 of bf16 bits as a byte table: the scale (ModelOpt's amax / 448) and the E4M3 code
+ * of every bf16 pattern under it, or null when the config is not per-tensor FP8 on the table path.
+ */
+export function fp8TensorTable(
   bits: Uint16Array,
   shape: readonly number[],
-  spec: QuantSpec,
-  amax: AmaxInput | undefined,
+  cfg: Cfg,
+  amax: Amax | undefined,
   mode: Fp8DivideMode,
-): RealQuantResult {
+): { ws: Float32Array; table: Uint8Array } | null {
+  if (Array.isArray(cfg) || !cfg.enable) return null;
+  const spec = quantSpec(cfg, shape);
+  if (spec.format.kind !== 'fp8' || spec.granularity.kind !== 'tensor') return null;
+  if (mode === 'f32' && bits.length < FP8_TABLE_MIN_ELEMENTS) return null;
+  const a1 = amax as AmaxInput | undefined;
   const a =
-    spec.constantAmax === null && (spec.dynamic || amax === undefined)
+    spec.constantAmax === null && (spec.dynamic || a1 === undefined)
       ? Float32Array.of(bf16Amax(bits))
-      : resolveAmax(EMPTY, shape, spec, amax);
+      : resolveAmax(EMPTY, shape, spec, a1);
   const ws = Float32Array.of(Math.fround(a[0]! / 448));
-  const codes = applyByteTable(
-    bits,
-    fp8CodeTableBf16(ws[0]!, mode, fp8EncodeRange),
-    new Uint8Array(bits.length),
-  );
+  return { ws, table: fp8CodeTableBf16(ws[0]!, mode, fp8EncodeRange) };
+}
+
+/** The result of per-tensor FP8 from its scale and codes. */
+export function fp8TensorResult(
+  shape: readonly number[],
+  ws: Float32Array,
+  codes: Uint8Array,
+): RealQuantResult {
   return {
     weight: { dtype: 'F8_E4M3', shape: [...shape], data: codes },
     weight_scale: { dtype: 'F32', shape: [], data: ws },

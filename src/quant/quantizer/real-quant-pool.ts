@@ -6,13 +6,13 @@
  */
 
 import type { QuantizerAttributeConfig } from '../../recipe/types.js';
-import { bf16Amax } from '../formats/bf16-bits.js';
+import { applyByteTable, bf16Amax } from '../formats/bf16-bits.js';
 import { checkShape, numel } from './amax.js';
 import { resolveAmax, scalarAmax, type AmaxInput } from './fake-quant.js';
 import { defaultThreads, runOnPool, type PoolOptions } from './pool.js';
-import { realQuantBf16, type FastQuantOptions } from './real-quant-fast.js';
+import { fp8TensorResult, fp8TensorTable, realQuantBf16, type FastQuantOptions } from './real-quant-fast.js';
 import type { PackedTensor, RealQuantResult } from './real-quant.js';
-import type { RealQuantSliceTask } from './real-quant-slice.js';
+import type { ByteTableTask, RealQuantSliceTask } from './real-quant-slice.js';
 import { bf16Source, groupAmax, rowGroups } from './row-source.js';
 import { quantSpec } from './spec.js';
 
@@ -38,6 +38,38 @@ function concat(parts: PackedTensor[]): PackedTensor {
 }
 
 /**
+ * Per-tensor FP8 as one byte table applied in `threads` ranges at once: this thread maps the first
+ * and the workers the rest, all into one shared output (no slices to copy or concatenate).
+ */
+async function fp8TensorSplit(
+  bits: Uint16Array,
+  shape: readonly number[],
+  fp8: { ws: Float32Array; table: Uint8Array },
+  threads: number,
+  allocCodes: FastQuantOptions['allocCodes'],
+): Promise<RealQuantResult> {
+  const n = bits.length;
+  let codes = allocCodes?.(n);
+  if (!codes || !(codes.buffer instanceof SharedArrayBuffer))
+    codes = new Uint8Array(new SharedArrayBuffer(n));
+  const per = Math.ceil(n / threads / 4) * 4; // multiples of 4 keep the 32-bit loads aligned
+  const jobs: Array<Promise<unknown>> = [];
+  for (let k = 1; k * per < n; k++) {
+    const range = [k * per, Math.min(n, (k + 1) * per)] as const;
+    const task: Omit<ByteTableTask, 'id'> = {
+      kind: 'byte-table',
+      bits: bits.subarray(...range),
+      table: fp8.table,
+      codes: codes.subarray(...range),
+    };
+    jobs.push(runOnPool(threads - 1, k - 1, task));
+  }
+  applyByteTable(bits.subarray(0, per), fp8.table, codes.subarray(0, per));
+  await Promise.all(jobs);
+  return fp8TensorResult(shape, fp8.ws, codes);
+}
+
+/**
  * realQuantBf16 split across `pool.threads` workers (default: cores - 1) for tensors of at least
  * pool.minElements (default 1M) elements; smaller or unsupported cases (W4A8 lists, dynamic
  * FP8/INT, 2-D tiles, 1-D tensors) run on the calling thread. A SharedArrayBuffer-backed `bits`
@@ -53,6 +85,12 @@ export async function realQuantBf16Pooled(
 ): Promise<RealQuantResult> {
   const threads = pool.threads ?? defaultThreads();
   const single = () => realQuantBf16(bits, shape, cfg, amax, opts);
+  const large = bits.length >= (pool.minElements ?? 1 << 20);
+  if (large && threads >= 2 && bits.buffer instanceof SharedArrayBuffer) {
+    checkShape(bits, shape, 'weight');
+    const fp8 = fp8TensorTable(bits, shape, cfg, amax, opts.fp8Divide ?? 'f32');
+    if (fp8) return fp8TensorSplit(bits, shape, fp8, threads, opts.allocCodes);
+  }
   if (Array.isArray(cfg) || !cfg.enable || shape.length < 2 || threads < 2) return single();
   if (bits.length < (pool.minElements ?? 1 << 20)) return single();
   checkShape(bits, shape, 'weight');
@@ -68,6 +106,7 @@ export async function realQuantBf16Pooled(
     return single();
   const a1 = amax as AmaxInput | undefined;
   const sliceOpts: FastQuantOptions = { ...opts };
+  delete sliceOpts.allocCodes; // a function cannot be posted to a worker
   // the amax every slice must use: a scalar, or one entry per group in dim-0 order
   let resolved: number | Float32Array | undefined;
   if (f.kind === 'nvfp4' && f.dynamic) {

@@ -1,9 +1,11 @@
 /**
  * Worker side of realQuantBf16Pooled: exports one dim-0 slice of a bf16 weight with the amax the
- * main thread resolved for it, and hands the result buffers back without copying.
+ * main thread resolved for it, and hands the result buffers back without copying; or maps a range
+ * of shared bf16 bits through a byte table into shared output (per-tensor FP8).
  */
 
 import type { QuantizerAttributeConfig } from '../../recipe/types.js';
+import { applyByteTable } from '../formats/bf16-bits.js';
 import type { AmaxInput } from './fake-quant.js';
 import { realQuantBf16, type FastQuantOptions } from './real-quant-fast.js';
 import type { RealQuantResult } from './real-quant.js';
@@ -29,4 +31,17 @@ export function runRealQuantSlice(task: RealQuantSliceTask): {
     if (buf instanceof ArrayBuffer && buf !== task.bits.buffer) transfer.add(buf);
   }
   return { result, transfer: [...transfer] };
+}
+
+/** codes = table[bits] over one range; both arrays view SharedArrayBuffers the main thread owns. */
+export interface ByteTableTask {
+  kind: 'byte-table';
+  id: number;
+  bits: Uint16Array;
+  table: Uint8Array;
+  codes: Uint8Array;
+}
+
+export function runByteTable(task: ByteTableTask): void {
+  applyByteTable(task.bits, task.table, task.codes);
 }

@@ -75,3 +75,42 @@ test("realQuantBf16Pooled reports bad layouts with realQuant's errors", async ()
     bad(/even second-to-last/),
   );
 });
+
+test('per-tensor FP8 of shared bits is split into ranges of any length, into the buffer allocCodes gives', async () => {
+  let seed = 90;
+  for (const shape of [
+    [7, 1001],
+    [3, 5, 333],
+    [1025, 1],
+  ]) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const bits = new Uint16Array(new SharedArrayBuffer(n * 2));
+    bits.set(bf16(n, seed++));
+    for (const opts of [{ fp8Divide: 'bf16-intermediate' as const }, {}]) {
+      const ref = realQuantBf16(bits, shape, FP8, undefined, opts);
+      for (const threads of [2, 3]) {
+        const given: Uint8Array[] = [];
+        const allocCodes = (bytes: number) => {
+          given.push(new Uint8Array(new SharedArrayBuffer(bytes)).fill(0xee));
+          return given[given.length - 1]!;
+        };
+        const pool = { threads, minElements: 1000 };
+        const out = await realQuantBf16Pooled(bits, shape, FP8, undefined, { ...opts, allocCodes }, pool);
+        assertSame(out, ref, `${shape} ${JSON.stringify(opts)} threads ${threads}`);
+        if (opts.fp8Divide) assert.equal(out.weight.data, given[0], 'codes land in the given buffer');
+        const plain = await realQuantBf16Pooled(
+          bits,
+          shape,
+          FP8,
+          undefined,
+          {
+            ...opts,
+            allocCodes: (b: number) => new Uint8Array(b),
+          },
+          pool,
+        );
+        assertSame(plain, ref, `${shape} unshared allocCodes`);
+      }
+    }
+  }
+});

@@ -1,0 +1,78 @@
+/**
+ * The SIMD kernels against the scalar code they replace: every bf16 pattern under many FP8 scales
+ * (both divide modes), and magnitude maxima over ranges of every alignment with Inf and NaN.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bf16Simd, SIMD_WINDOW } from '../../../src/quant/simd/bf16-kernels.js';
+import { bf16MaxMagnitude, fp8CodeTableBf16Reference } from '../../../src/quant/formats/bf16-bits.js';
+import { rng } from '../quantizer/attr-cfg.js';
+
+const kernels = bf16Simd();
+
+test('WebAssembly SIMD is available on Node 20 (the fast path is what runs)', () => {
+  assert.ok(kernels, 'bf16Simd() returned null');
+});
+
+const ALL = Uint16Array.from({ length: 65536 }, (_, i) => i);
+
+test('fp8Codes equals castE4M3Torch of every bf16 pattern, for many scales and both divide modes', () => {
+  const r = rng(11);
+  const scales = [1, 0.5, 1 / 448, 2 ** -20, 2 ** -133, 1e-45, 3.4e38, 0, 7.1234e-3, 448, 1 / 3];
+  for (let k = 0; k < 40; k++) scales.push(2 ** (r() * 60 - 40) * (1 + r()));
+  for (const raw of scales) {
+    const ws = Math.fround(raw);
+    for (const mode of ['f32', 'bf16-intermediate'] as const) {
+      const ref = fp8CodeTableBf16Reference(ws, mode);
+      const out = new Uint8Array(65536);
+      kernels!.fp8Codes(ALL, 0, 65536, ws, mode === 'bf16-intermediate', out);
+      for (let b = 0; b < 65536; b++)
+        if (out[b] !== ref[b])
+          assert.fail(`ws ${ws} ${mode}: pattern 0x${b.toString(16)} gives ${out[b]}, expected ${ref[b]}`);
+    }
+  }
+});
+
+test('fp8Codes writes exactly [start, start + n) across window boundaries', () => {
+  const r = rng(5);
+  const n = SIMD_WINDOW * 2 + 48;
+  const bits = Uint16Array.from(
+    { length: n + 40 },
+    () => Math.floor(r() * 0x3f00) | (r() < 0.5 ? 0x8000 : 0),
+  );
+  const ws = Math.fround(0.05 / 448);
+  const table = fp8CodeTableBf16Reference(ws, 'bf16-intermediate');
+  const out = new Uint8Array(bits.length).fill(0xaa);
+  kernels!.fp8Codes(bits, 8, n, ws, true, out);
+  for (let i = 0; i < out.length; i++) {
+    const want = i >= 8 && i < 8 + n ? table[bits[i]!] : 0xaa;
+    if (out[i] !== want) assert.fail(`index ${i}: ${out[i]} != ${want}`);
+  }
+});
+
+test('maxMagnitude and bf16MaxMagnitude equal a plain loop for every offset, length and special value', () => {
+  const r = rng(7);
+  const bits = Uint16Array.from({ length: SIMD_WINDOW * 3 + 50 }, () => Math.floor(r() * 0x3c00));
+  const plain = (s: number, e: number) => {
+    let m = 0;
+    for (let i = s; i < e; i++) m = Math.max(m, bits[i]! & 0x7fff);
+    return m;
+  };
+  const cases: Array<[number, number]> = [];
+  for (let k = 0; k < 30; k++) {
+    const s = Math.floor(r() * 100);
+    cases.push([s, s + 4096 + Math.floor(r() * (bits.length - s - 4096))]);
+  }
+  cases.push([0, bits.length], [1, bits.length], [3, 4099]);
+  for (const special of [0, 0xbf80, 0x7f80, 0xff81, 0x7fff]) {
+    const at = Math.floor(r() * bits.length);
+    const old = bits[at]!;
+    if (special) bits[at] = special;
+    for (const [s, e] of cases) {
+      assert.equal(bf16MaxMagnitude(bits, s, e), plain(s, e), `[${s}, ${e}) special ${special}`);
+      const n8 = (e - s) & ~7;
+      assert.equal(kernels!.maxMagnitude(bits, s, n8), plain(s, s + n8));
+    }
+    bits[at] = old;
+  }
+});
