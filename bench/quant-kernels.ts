@@ -7,7 +7,13 @@
 import { loadavg } from 'node:os';
 import { firstNonFinite } from '../src/model/checkpoint.js';
 import { bf16ToF32 } from '../src/model/dtypes.js';
-import { bf16Amax, numberToBf16Bits } from '../src/quant/formats/bf16-bits.js';
+import {
+  bf16Amax,
+  bf16MaxMagnitudeScalar,
+  fp8CodeTableBf16,
+  fp8CodeTableBf16Reference,
+  numberToBf16Bits,
+} from '../src/quant/formats/bf16-bits.js';
 import { maxCalibrateWeight } from '../src/quant/calib-weights/max.js';
 import { maxCalibrateWeightBf16 } from '../src/quant/calib-weights/max-bf16.js';
 import { reduceAmax } from '../src/quant/quantizer/amax.js';
@@ -148,9 +154,21 @@ export function benchQuantKernels(opts: BenchKernelOptions = {}): string[] {
       }, runs),
     ),
     fmt(
-      'bf16 amax + finite check, fast (integer max of the magnitude bits)',
+      'bf16 amax + finite check, scalar (integer max of the magnitude bits, two per 32-bit load)',
+      timeMedianMs(() => bf16MaxMagnitudeScalar(bits), runs),
+    ),
+    fmt(
+      'bf16 amax + finite check, fast (WebAssembly SIMD, eight per instruction)',
       timeMedianMs(() => bf16Amax(bits), runs),
     ),
+  );
+  // the 64K-entry per-tensor FP8 code table, built once per weight: ms per table, not elem/s
+  const ws = Math.fround(bf16Amax(bits) / 448);
+  const tableRef = timeMedianMs(() => fp8CodeTableBf16Reference(ws, 'bf16-intermediate'), runs);
+  const tableFast = timeMedianMs(() => fp8CodeTableBf16(ws, 'bf16-intermediate'), runs * 4);
+  lines.push(
+    `  FP8 code table for one weight (65 536 bf16 patterns): scalar castE4M3Torch ${tableRef.toFixed(2)} ms, ` +
+      `WebAssembly SIMD ${tableFast.toFixed(2)} ms (${(tableRef / tableFast).toFixed(1)}x)`,
   );
   for (const [label, c] of FORMATS) {
     const calibrated = !label.startsWith('MX'); // MX formats store no amax: nothing to calibrate

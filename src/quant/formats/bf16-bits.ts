@@ -37,15 +37,18 @@ const SIMD_MIN_ELEMENTS = 4096;
 
 /** Largest magnitude pattern (bits & 0x7FFF) in bits[start, end); 0 for an empty range. */
 export function bf16MaxMagnitude(bits: Uint16Array, start = 0, end = bits.length): number {
+  const simd = end - start >= SIMD_MIN_ELEMENTS ? bf16Simd() : null;
+  if (!simd) return bf16MaxMagnitudeScalar(bits, start, end);
+  const n = (end - start) & ~7;
+  return Math.max(simd.maxMagnitude(bits, start, n), bf16MaxMagnitudeScalar(bits, start + n, end));
+}
+
+/** bf16MaxMagnitude without SIMD (short ranges, and where WebAssembly SIMD is missing). */
+export function bf16MaxMagnitudeScalar(bits: Uint16Array, start = 0, end = bits.length): number {
   let m = 0;
   let i = start;
-  const simd = end - start >= SIMD_MIN_ELEMENTS ? bf16Simd() : null;
-  if (simd) {
-    const n = (end - start) & ~7;
-    m = simd.maxMagnitude(bits, start, n);
-    i = start + n;
-  } else if (end - start >= 64 && ((bits.byteOffset >> 1) + start) % 2 === 0) {
-    // long aligned ranges: two patterns per 32-bit load (about 2x the 16-bit loop in V8)
+  // long aligned ranges: two patterns per 32-bit load (about 2x the 16-bit loop in V8)
+  if (end - start >= 64 && ((bits.byteOffset >> 1) + start) % 2 === 0) {
     const words = (end - start) >> 1;
     const w32 = new Int32Array(bits.buffer, bits.byteOffset + start * 2, words);
     for (let k = 0; k < words; k++) {
