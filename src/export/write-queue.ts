@@ -6,8 +6,11 @@
 import { write } from 'node:fs';
 import { MAX_IO_BYTES } from '../model/safetensors.js';
 
-/** Default bound on queued bytes: enough to overlap a tensor's write with the next group's work. */
-export const WRITE_QUEUE_BYTES = 256 * 1024 * 1024;
+/**
+ * Default bound on queued bytes: enough to overlap a tensor's write with the next group's work, and
+ * small, since every queued byte is an output buffer that cannot be reused yet (fresh pages are slow).
+ */
+export const WRITE_QUEUE_BYTES = 64 * 1024 * 1024;
 
 /** Writes all of `bytes` at `position`, in pieces no larger than one I/O call takes. */
 function writeAll(
