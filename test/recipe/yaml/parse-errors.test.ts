@@ -107,9 +107,7 @@ test('billion laughs is stopped quickly with E_YAML_TOO_COMPLEX', () => {
         .fill(`*a${i - 1}`)
         .join(', ')}]`,
     );
-  const start = Date.now();
   expectError(lines.join('\n'), 'E_YAML_TOO_COMPLEX', /more than 1000000 nodes/);
-  assert.ok(Date.now() - start < 2000);
 });
 
 test('merge-key bombs are bounded too', () => {
