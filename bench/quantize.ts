@@ -52,7 +52,8 @@ export function memcpyGBps(): number {
 
 /**
  * File-write baseline: `bytes` written in 16 MiB pieces to a new file in `dir` (what the export's
- * output costs on this machine's page cache), GB/s. Fresh page-cache pages can be far slower than memcpy.
+ * output costs on this machine's page cache), GB/s. Fresh page-cache pages can be far slower than
+ * memcpy, and on a VM their speed swings from run to run, so each export is paired with one.
  */
 export function fileWriteGBps(dir: string, bytes: number): number {
   const piece = Buffer.alloc(16 * 1024 * 1024, 1);
@@ -110,8 +111,7 @@ export async function benchQuantize(opts: BenchQuantizeOptions = {}): Promise<st
       ['INT4 blockwise', 'general/ptq/int4_blockwise_weight_only', 3],
     ] as const) {
       const out = join(work, 'out');
-      const write = fileWriteGBps(work, 1e9);
-      const runs: Array<{ s: number; rate: number; cpuS: number }> = [];
+      const runs: Array<{ s: number; rate: number; cpuS: number; writeS: number }> = [];
       let exportBytes = 0;
       for (let k = 0; k < (opts.runs ?? defaultRuns); k++) {
         const cpu0 = process.cpuUsage();
@@ -122,22 +122,29 @@ export async function benchQuantize(opts: BenchQuantizeOptions = {}): Promise<st
           force: true,
         });
         const cpu = process.cpuUsage(cpu0);
+        exportBytes = s.exportBytes;
+        rmSync(out, { recursive: true, force: true });
+        // the same number of bytes written to a new file, right after: what the output alone costs now
+        const writeS = exportBytes / 1e9 / fileWriteGBps(work, exportBytes);
         runs.push({
           s: s.elapsedMs / 1000,
           rate: s.sourceBytes / 1e9 / (s.elapsedMs / 1000),
           cpuS: (cpu.user + cpu.system) / 1e6,
+          writeS,
         });
-        exportBytes = s.exportBytes;
-        rmSync(out, { recursive: true, force: true });
       }
       const rate = median(runs.map((r) => r.rate));
       const cpuS = median(runs.map((r) => r.cpuS));
+      const writeRatio = median(runs.map((r) => r.s / r.writeS));
       const rssGB = (process.resourceUsage().maxRSS * 1024) / 1e9;
-      const range = runs.map((r) => r.rate.toFixed(2)).join('/');
+      const range = runs
+        .map((r) => `${r.rate.toFixed(2)}@${(exportBytes / 1e9 / r.writeS).toFixed(1)}`)
+        .join(' ');
       lines.push(
-        `  ${label}: median ${rate.toFixed(3)} GB/s of input weights over ${runs.length} runs (${range}; ` +
-          `${((rate / memcpy) * 100).toFixed(1)}% of memcpy); ${cpuS.toFixed(1)} CPU s = ${(synth.totalBytes / 1e9 / cpuS).toFixed(3)} GB per CPU-second; ` +
-          `${(exportBytes / 1e9).toFixed(2)} GB out (1 GB file-write baseline just before: ${write.toFixed(2)} GB/s), peak RSS so far ${rssGB.toFixed(2)} GB`,
+        `  ${label}: median ${rate.toFixed(3)} GB/s of input weights over ${runs.length} runs ` +
+          `(${((rate / memcpy) * 100).toFixed(1)}% of memcpy); ${cpuS.toFixed(1)} CPU s = ${(synth.totalBytes / 1e9 / cpuS).toFixed(3)} GB per CPU-second; ` +
+          `${(exportBytes / 1e9).toFixed(2)} GB out; export time / time to write those bytes alone: median ${writeRatio.toFixed(2)}; peak RSS so far ${rssGB.toFixed(2)} GB`,
+        `    per run, GB/s of input @ GB/s of the plain write after it: ${range}`,
       );
     }
     return lines;
