@@ -93,6 +93,12 @@ export function bf16BlockAmax(
   out: Float32Array,
 ): Float32Array {
   if (out.length < rows * Math.ceil(cols / size)) throw new RangeError('bf16BlockAmax: output too small');
+  if (cols % size === 0 && size % 8 === 0 && rows * cols >= SIMD_MIN_ELEMENTS && bf16Simd()) {
+    const mags = bf16BlockMaxMagnitude(bits, rows, cols, size);
+    for (let k = 0; k < mags.length; k++)
+      out[k] = mags[k]! > BF16_INF_BITS ? NaN : bf16BitsToNumber(mags[k]!);
+    return out;
+  }
   for (let r = 0, k = 0; r < rows; r++) {
     const base = r * cols;
     for (let c0 = 0; c0 < cols; c0 += size, k++) {
@@ -116,6 +122,11 @@ export function bf16BlockMaxMagnitude(
   size: number,
 ): Uint16Array {
   const out = new Uint16Array((rows * cols) / size);
+  const simd = size % 8 === 0 && rows * cols >= SIMD_MIN_ELEMENTS ? bf16Simd() : null;
+  if (simd) {
+    simd.blockMaxMagnitude(bits, 0, rows * cols, size, out, 0);
+    return out;
+  }
   for (let b = 0, i = 0; b < out.length; b++) {
     let m = 0;
     for (const end = i + size; i < end; i++) {

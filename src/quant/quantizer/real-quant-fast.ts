@@ -35,6 +35,7 @@ import {
   type RowGroups,
   type RowSource,
 } from './row-source.js';
+import { bf16Simd } from '../simd/bf16-kernels.js';
 import { quantSpec, type QuantSpec } from './spec.js';
 import { fp8ReferenceBf16 } from './real-quant-bf16-reference.js';
 
@@ -344,9 +345,12 @@ function nvfp4(
   const blockDenom = new Float32Array(scales.length);
   for (let b = 0; b < scales.length; b++) blockDenom[b] = denoms[scales[b]!]!;
   const packed = new Uint8Array((rows * cols) / 2);
-  forEachRow(src, (r, xOff) =>
-    nvfp4PackRow(src.x, xOff, cols, bs, blockDenom, r * perRow, packed, (r * cols) / 2),
-  );
+  const simd = src.bits && bs === 16 ? bf16Simd() : null;
+  if (simd) simd.nvfp4Pack(src.bits!, 0, rows * cols, blockDenom, 0, packed, 0);
+  else
+    forEachRow(src, (r, xOff) =>
+      nvfp4PackRow(src.x, xOff, cols, bs, blockDenom, r * perRow, packed, (r * cols) / 2),
+    );
   const lead = shape.slice(0, -1);
   return {
     weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },

@@ -1,7 +1,7 @@
 /**
- * WebAssembly SIMD kernels for the two passes a per-tensor FP8 export makes over bf16 bits: the
- * magnitude maximum (eight patterns per instruction) and the E4M3 cast of W / ws, computed on
- * four float32 lanes at a time with the same roundings as castE4M3Torch (no lookup table).
+ * WebAssembly SIMD kernels over bf16 bits for the export: the magnitude maximum (eight patterns
+ * per instruction), per tensor and per block; the E4M3 cast of W / ws with the roundings of
+ * castE4M3Torch; and NVFP4 nibbles of W / block denominator, four float32 lanes at a time.
  * Bits are copied through a small window of the module's memory, so callers keep plain arrays.
  */
 import { assembleModule, op, simd, type WasmFunction } from './wasm-assembler.js';
@@ -10,6 +10,7 @@ import { assembleModule, op, simd, type WasmFunction } from './wasm-assembler.js
 export const SIMD_WINDOW = 16384;
 const SRC = 0;
 const DST = SIMD_WINDOW * 2;
+const DENOMS = DST + SIMD_WINDOW; // one float32 per 16-element block: SIMD_WINDOW / 4 bytes
 
 const { localGet: get, localSet: set, i32Const } = op;
 const lanes = (v: number) => simd.i32x4Const(v);
@@ -17,15 +18,6 @@ const lanes = (v: number) => simd.i32x4Const(v);
 /** maxMagnitude(p, end): max of (u16 & 0x7FFF) over [p, end), end - p a multiple of 16 bytes. */
 function maxMagnitudeFn(): WasmFunction {
   const [P, END, ACC, MASK] = [0, 1, 2, 3];
-  const fold = (order: number[]) => [
-    ...get(ACC),
-    ...get(ACC),
-    ...get(ACC),
-    ...simd.shuffle(order),
-    ...simd.i16x8MaxU,
-    ...set(ACC),
-  ];
-  const rest = (from: number) => Array.from({ length: 16 - from }, (_, k) => from + k);
   return {
     name: 'maxMagnitude',
     params: ['i32', 'i32'],
@@ -54,10 +46,7 @@ function maxMagnitudeFn(): WasmFunction {
       ...op.br(0),
       ...op.end,
       ...op.end,
-      // fold the eight lanes: halves, quarters, pairs
-      ...fold([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]),
-      ...fold([4, 5, 6, 7, 0, 1, 2, 3, ...rest(8)]),
-      ...fold([2, 3, 0, 1, ...rest(4)]),
+      ...foldMaxU16(ACC),
       ...get(ACC),
       ...simd.i16x8ExtractLaneU(0),
     ],
@@ -215,6 +204,194 @@ function fp8CodesFn(): WasmFunction {
   };
 }
 
+/** Folds the eight u16 lanes of local `acc` to their maximum in lane 0 (halves, quarters, pairs). */
+function foldMaxU16(acc: number): number[] {
+  const rest = (from: number) => Array.from({ length: 16 - from }, (_, k) => from + k);
+  const step = (order: number[]) => [
+    ...get(acc),
+    ...get(acc),
+    ...get(acc),
+    ...simd.shuffle(order),
+    ...simd.i16x8MaxU,
+    ...set(acc),
+  ];
+  return [
+    ...step([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]),
+    ...step([4, 5, 6, 7, 0, 1, 2, 3, ...rest(8)]),
+    ...step([2, 3, 0, 1, ...rest(4)]),
+  ];
+}
+
+/** blockMax(src, end, dst, blockBytes): u16 max of (bits & 0x7FFF) per block; blockBytes % 16 == 0. */
+function blockMaxFn(): WasmFunction {
+  const [SRCP, END, DSTP, BLOCK, ACC, MASK, BLOCK_END] = [0, 1, 2, 3, 4, 5, 6];
+  return {
+    name: 'blockMax',
+    params: ['i32', 'i32', 'i32', 'i32'],
+    results: [],
+    locals: ['v128', 'v128', 'i32'],
+    body: [
+      ...lanes(0x7fff7fff),
+      ...set(MASK),
+      ...op.block,
+      ...op.loop,
+      ...get(SRCP),
+      ...get(END),
+      ...op.i32GeU,
+      ...op.brIf(1),
+      ...lanes(0),
+      ...set(ACC),
+      ...get(SRCP),
+      ...get(BLOCK),
+      ...op.i32Add,
+      ...set(BLOCK_END),
+      ...op.loop,
+      ...get(ACC),
+      ...get(SRCP),
+      ...simd.load(),
+      ...get(MASK),
+      ...simd.and,
+      ...simd.i16x8MaxU,
+      ...set(ACC),
+      ...get(SRCP),
+      ...i32Const(16),
+      ...op.i32Add,
+      ...op.localTee(SRCP),
+      ...get(BLOCK_END),
+      ...op.i32LtU,
+      ...op.brIf(0),
+      ...op.end,
+      ...foldMaxU16(ACC),
+      ...get(DSTP),
+      ...get(ACC),
+      ...simd.i16x8ExtractLaneU(0),
+      ...op.i32Store16(),
+      ...get(DSTP),
+      ...i32Const(2),
+      ...op.i32Add,
+      ...set(DSTP),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+    ],
+  };
+}
+
+/** float32 bit patterns of the E2M1 decision points, in order, with whether a tie rounds up. */
+const E2M1_STEPS: Array<[number, 'gt' | 'ge']> = [
+  [0x3e800000, 'gt'], // 0.25: a tie stays at 0
+  [0x3f400000, 'ge'], // 0.75: a tie goes up to 1
+  [0x3fa00000, 'gt'], // 1.25
+  [0x3fe00000, 'ge'], // 1.75
+  [0x40200000, 'gt'], // 2.5
+  [0x40600000, 'ge'], // 3.5
+  [0x40a00000, 'gt'], // 5
+];
+
+/**
+ * nvfp4Pack(src, end, denoms, dst): NVFP4 export nibbles of 16-element blocks, one float32
+ * denominator per block; v = f32(x / denom); index = number of decision points passed (the
+ * comparison chain of e2m1Index, NaN -> 7), sign bit when v < 0; even element in the low nibble.
+ */
+function nvfp4PackFn(): WasmFunction {
+  const [SRCP, END, DENP, DSTP] = [0, 1, 2, 3];
+  const [D, V, X, Q, A, N0, P] = [4, 5, 6, 7, 8, 9, 13];
+  const convert = (out: number) => [
+    ...set(X),
+    ...get(X),
+    ...get(D),
+    ...simd.f32x4Div,
+    ...op.localTee(Q),
+    ...simd.f32x4Abs,
+    ...set(A),
+    ...E2M1_STEPS.flatMap(([bits, cmp], k) => [
+      ...get(A),
+      ...lanes(bits),
+      ...(cmp === 'gt' ? simd.f32x4Gt : simd.f32x4Ge),
+      ...(k > 0 ? simd.i32x4Add : []),
+    ]),
+    ...simd.i32x4Neg,
+    ...set(X),
+    ...lanes(7),
+    ...get(X),
+    ...get(Q),
+    ...get(Q),
+    ...simd.f32x4Ne,
+    ...simd.bitselect,
+    ...get(Q),
+    ...lanes(0),
+    ...simd.f32x4Lt,
+    ...lanes(8),
+    ...simd.and,
+    ...simd.or,
+    ...set(out),
+  ];
+  const widen = (extend: number[], out: number) => [
+    ...get(V),
+    ...extend,
+    ...i32Const(16),
+    ...simd.i32x4Shl,
+    ...convert(out),
+  ];
+  const half = (offset: number, out: number) => [
+    ...get(SRCP),
+    ...simd.load(offset),
+    ...set(V),
+    ...widen(simd.i32x4ExtendLowI16x8U, out),
+    ...widen(simd.i32x4ExtendHighI16x8U, out + 1),
+  ];
+  const bump = (local: number, by: number) => [...get(local), ...i32Const(by), ...op.i32Add, ...set(local)];
+  return {
+    name: 'nvfp4Pack',
+    params: ['i32', 'i32', 'i32', 'i32'],
+    results: [],
+    locals: Array<'v128'>(10).fill('v128'),
+    body: [
+      ...op.block,
+      ...op.loop,
+      ...get(SRCP),
+      ...get(END),
+      ...op.i32GeU,
+      ...op.brIf(1),
+      ...get(DENP),
+      ...op.f32Load(),
+      ...simd.f32x4Splat,
+      ...set(D),
+      ...half(0, N0),
+      ...half(16, N0 + 2),
+      // 16 nibbles as bytes, then byte pairs (even, odd) -> even | odd << 4
+      ...get(N0),
+      ...get(N0 + 1),
+      ...simd.i16x8NarrowI32x4U,
+      ...get(N0 + 2),
+      ...get(N0 + 3),
+      ...simd.i16x8NarrowI32x4U,
+      ...simd.i8x16NarrowI16x8U,
+      ...set(P),
+      ...get(DSTP),
+      ...get(P),
+      ...lanes(0x000f000f),
+      ...simd.and,
+      ...get(P),
+      ...i32Const(4),
+      ...simd.i16x8ShrU,
+      ...simd.or,
+      ...set(P),
+      ...get(P),
+      ...get(P),
+      ...simd.i8x16NarrowI16x8U,
+      ...simd.i64x2ExtractLane(0),
+      ...op.i64Store(),
+      ...bump(SRCP, 32),
+      ...bump(DSTP, 8),
+      ...bump(DENP, 4),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+    ],
+  };
+}
+
 export interface Bf16Simd {
   /** Largest (bits[i] & 0x7FFF) over [start, start + n); n must be a multiple of 8. */
   maxMagnitude(bits: Uint16Array, start: number, n: number): number;
@@ -230,17 +407,44 @@ export interface Bf16Simd {
     roundToBf16: boolean,
     codes: Uint8Array,
   ): void;
+  /**
+   * out[outStart + b] = max of (bits & 0x7FFF) over block b of [start, start + n), blocks of
+   * `blockSize` (a multiple of 8) elements; n is a multiple of blockSize.
+   */
+  blockMaxMagnitude(
+    bits: Uint16Array,
+    start: number,
+    n: number,
+    blockSize: number,
+    out: Uint16Array,
+    outStart: number,
+  ): void;
+  /**
+   * NVFP4 nibbles of [start, start + n) (n a multiple of 16), block b of 16 divided by
+   * denoms[dStart + b], packed two per byte into packed[pStart..).
+   */
+  nvfp4Pack(
+    bits: Uint16Array,
+    start: number,
+    n: number,
+    denoms: Float32Array,
+    dStart: number,
+    packed: Uint8Array,
+    pStart: number,
+  ): void;
 }
 
 interface Exports {
   memory: { buffer: ArrayBuffer };
   maxMagnitude(p: number, end: number): number;
   fp8Codes(src: number, end: number, dst: number, ws: number, round: number): void;
+  blockMax(src: number, end: number, dst: number, blockBytes: number): void;
+  nvfp4Pack(src: number, end: number, denoms: number, dst: number): void;
 }
 
 /** The module's bytes (exported for tests that check it validates). */
 export function bf16KernelModule(): Uint8Array {
-  return assembleModule([maxMagnitudeFn(), fp8CodesFn()], 1);
+  return assembleModule([maxMagnitudeFn(), fp8CodesFn(), blockMaxFn(), nvfp4PackFn()], 1);
 }
 
 /** The part of the WebAssembly global used here (Node's types do not declare it). */
@@ -257,6 +461,7 @@ function instantiate(): Bf16Simd | null {
   const k = new wasm.Instance(new wasm.Module(bytes)).exports as Exports;
   const mem8 = new Uint8Array(k.memory.buffer);
   const mem16 = new Uint16Array(k.memory.buffer);
+  const memF32 = new Float32Array(k.memory.buffer);
   return {
     maxMagnitude(bits, start, n) {
       let m = 0;
@@ -273,6 +478,24 @@ function instantiate(): Bf16Simd | null {
         mem16.set(bits.subarray(start + i, start + i + len), SRC / 2);
         k.fp8Codes(SRC, SRC + len * 2, DST, ws, roundToBf16 ? -1 : 0);
         codes.set(mem8.subarray(DST, DST + len), start + i);
+      }
+    },
+    blockMaxMagnitude(bits, start, n, blockSize, out, outStart) {
+      const window = Math.floor(SIMD_WINDOW / blockSize) * blockSize;
+      for (let i = 0; i < n; i += window) {
+        const len = Math.min(window, n - i);
+        mem16.set(bits.subarray(start + i, start + i + len), SRC / 2);
+        k.blockMax(SRC, SRC + len * 2, DST, blockSize * 2);
+        out.set(mem16.subarray(DST / 2, DST / 2 + len / blockSize), outStart + i / blockSize);
+      }
+    },
+    nvfp4Pack(bits, start, n, denoms, dStart, packed, pStart) {
+      for (let i = 0; i < n; i += SIMD_WINDOW) {
+        const len = Math.min(SIMD_WINDOW, n - i);
+        mem16.set(bits.subarray(start + i, start + i + len), SRC / 2);
+        memF32.set(denoms.subarray(dStart + i / 16, dStart + (i + len) / 16), DENOMS / 4);
+        k.nvfp4Pack(SRC, SRC + len * 2, DENOMS, DST);
+        packed.set(mem8.subarray(DST, DST + len / 2), pStart + i / 2);
       }
     },
   };

@@ -5,7 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bf16Simd, SIMD_WINDOW } from '../../../src/quant/simd/bf16-kernels.js';
-import { bf16MaxMagnitude, fp8CodeTableBf16Reference } from '../../../src/quant/formats/bf16-bits.js';
+import {
+  bf16Decode,
+  bf16MaxMagnitude,
+  fp8CodeTableBf16Reference,
+  numberToBf16Bits,
+} from '../../../src/quant/formats/bf16-bits.js';
+import { nvfp4PackRow } from '../../../src/quant/quantizer/pack-kernels.js';
 import { rng } from '../quantizer/attr-cfg.js';
 
 const kernels = bf16Simd();
@@ -75,4 +81,54 @@ test('maxMagnitude and bf16MaxMagnitude equal a plain loop for every offset, len
     }
     bits[at] = old;
   }
+});
+
+test('blockMaxMagnitude equals the per-block loop for block sizes 8 to 128, across windows', () => {
+  const r = rng(21);
+  const n = SIMD_WINDOW * 2 + 384;
+  const bits = Uint16Array.from({ length: n + 8 }, () => Math.floor(r() * 65536));
+  for (const bs of [8, 16, 32, 128]) {
+    const m = Math.floor(n / bs) * bs;
+    const out = new Uint16Array(m / bs + 2).fill(0xeeee);
+    kernels!.blockMaxMagnitude(bits, 8, m, bs, out, 1);
+    assert.equal(out[0], 0xeeee);
+    assert.equal(out[m / bs + 1], 0xeeee);
+    for (let b = 0; b < m / bs; b++) {
+      let want = 0;
+      for (let i = 8 + b * bs; i < 8 + (b + 1) * bs; i++) want = Math.max(want, bits[i]! & 0x7fff);
+      if (out[b + 1] !== want) assert.fail(`bs ${bs} block ${b}: ${out[b + 1]} != ${want}`);
+    }
+  }
+});
+
+test('nvfp4Pack equals the scalar nibble packing: decision points, signs, zeros, NaN, odd denominators', () => {
+  const r = rng(33);
+  const n = SIMD_WINDOW * 2 + 16 * 9;
+  const points = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 1e-30, 1e30];
+  const bits = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    const pick = r();
+    if (pick < 0.4)
+      bits[i] = numberToBf16Bits(points[Math.floor(r() * points.length)]! * (r() < 0.5 ? -1 : 1));
+    else if (pick < 0.42) bits[i] = [0x7f80, 0xff80, 0x7fc0, 0xffc1, 0x8000][Math.floor(r() * 5)]!;
+    else bits[i] = Math.floor(r() * 65536);
+  }
+  const denoms = Float32Array.from({ length: n / 16 }, () => {
+    const pick = r();
+    if (pick < 0.4) return 1;
+    if (pick < 0.45) return [0, -0, Infinity, NaN, 2 ** -140][Math.floor(r() * 5)]!;
+    return Math.fround(2 ** (r() * 40 - 20) * (1 + r()));
+  });
+  const x = bf16Decode(bits);
+  const want = new Uint8Array(n / 2);
+  nvfp4PackRow(x, 0, n, 16, denoms, 0, want, 0);
+  const got = new Uint8Array(n / 2 + 2).fill(0xee);
+  kernels!.nvfp4Pack(bits, 0, n, denoms, 0, got, 1);
+  assert.equal(got[0], 0xee);
+  assert.equal(got[n / 2 + 1], 0xee);
+  for (let i = 0; i < n / 2; i++)
+    if (got[i + 1] !== want[i])
+      assert.fail(
+        `byte ${i}: ${got[i + 1]} != ${want[i]} (x ${x[2 * i]}, ${x[2 * i + 1]}; denom ${denoms[i >> 3]})`,
+      );
 });
