@@ -35,7 +35,7 @@ import {
   type RowGroups,
   type RowSource,
 } from './row-source.js';
-import { bf16Simd } from '../simd/bf16-kernels.js';
+import { bf16Simd, INT4_WINDOW } from '../simd/bf16-kernels.js';
 import { quantSpec, type QuantSpec } from './spec.js';
 import { fp8ReferenceBf16 } from './real-quant-bf16-reference.js';
 
@@ -249,16 +249,27 @@ function int(
     return { weight: { dtype: 'I8', shape: [...shape], data: codes }, weight_scale: scale };
   }
   // INT4: two's-complement nibbles of rows 2p (low) and 2p+1 (high) share one byte per column
-  const pair = new Int8Array(2 * cols);
   const packed = new Uint8Array((rows * cols) / 2);
+  const outShape = [...shape];
+  outShape[outShape.length - 2] = shape[shape.length - 2]! / 2;
+  const simd = src.bits ? bf16Simd() : null;
+  const simdLayout = rg.runSize % 8 === 0 && cols % rg.runSize === 0 && cols <= INT4_WINDOW / 2;
+  if (simd && simdLayout && rows % 2 === 0) {
+    const rowWs = new Float32Array(rows * rg.perRow); // each row's run scales, in row order
+    for (let r = 0; r < rows; r++) {
+      const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
+      rowWs.set(ws.subarray(g0, g0 + rg.perRow), r * rg.perRow);
+    }
+    simd.int4Pack(src.bits!, rows, cols, rg.runSize, rowWs, lo, hi, packed);
+    return { weight: { dtype: 'U8', shape: outShape, data: packed }, weight_scale: scale };
+  }
+  const pair = new Int8Array(2 * cols);
   forEachRow(src, (r, xOff) => {
     rowCodes(r, xOff, pair, (r & 1) * cols);
     if ((r & 1) === 0) return;
     const dst = ((r - 1) / 2) * cols;
     for (let c = 0; c < cols; c++) packed[dst + c] = (pair[c]! & 0xf) | ((pair[cols + c]! & 0xf) << 4);
   });
-  const outShape = [...shape];
-  outShape[outShape.length - 2] = shape[shape.length - 2]! / 2;
   return { weight: { dtype: 'U8', shape: outShape, data: packed }, weight_scale: scale };
 }
 

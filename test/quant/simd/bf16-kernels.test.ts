@@ -132,3 +132,44 @@ test('nvfp4Pack equals the scalar nibble packing: decision points, signs, zeros,
         `byte ${i}: ${got[i + 1]} != ${want[i]} (x ${x[2 * i]}, ${x[2 * i + 1]}; denom ${denoms[i >> 3]})`,
       );
 });
+
+test('int4Pack equals clamp(rint(x / ws)) nibbles of row pairs: ties, NaN, Inf, zero scales, many windows', () => {
+  const r = rng(44);
+  const rint = (v: number) => {
+    const f = Math.floor(v);
+    const d = v - f;
+    return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
+  };
+  for (const [rows, cols, run, lo, hi] of [
+    [70, 1024, 128, -8, 7],
+    [6, 32768, 32768, -8, 7],
+    [10, 48, 8, -7, 7],
+  ] as const) {
+    const n = rows * cols;
+    const bits = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const pick = r();
+      if (pick < 0.3) bits[i] = numberToBf16Bits((Math.floor(r() * 40) / 2 - 10) * (r() < 0.5 ? 0.25 : 1));
+      else if (pick < 0.31) bits[i] = [0x7f80, 0xff80, 0x7fc0, 0x8000][Math.floor(r() * 4)]!;
+      else bits[i] = numberToBf16Bits((r() - 0.5) * 0.2);
+    }
+    const perRow = cols / run;
+    const ws = Float32Array.from({ length: rows * perRow }, () => {
+      const pick = r();
+      return pick < 0.3 ? 0.25 : pick < 0.33 ? 0 : Math.fround(0.1 / 7 + r() * 0.01);
+    });
+    const x = bf16Decode(bits);
+    const code = (row: number, c: number) => {
+      const v = Math.fround(x[row * cols + c]! / ws[row * perRow + Math.floor(c / run)]!);
+      return v !== v ? 0 : rint(v < lo ? lo : v > hi ? hi : v);
+    };
+    const got = new Uint8Array(n / 2);
+    kernels!.int4Pack(bits, rows, cols, run, ws, lo, hi, got);
+    for (let p = 0; p < rows / 2; p++)
+      for (let c = 0; c < cols; c++) {
+        const want = (code(2 * p, c) & 0xf) | ((code(2 * p + 1, c) & 0xf) << 4);
+        if (got[p * cols + c] !== want)
+          assert.fail(`[${rows}, ${cols}] pair ${p} col ${c}: ${got[p * cols + c]} != ${want}`);
+      }
+  }
+});

@@ -1,0 +1,120 @@
+/** WebAssembly SIMD kernel: NVFP4 nibbles of bf16 weights, 16-element blocks with their own denominators. */
+import { op, simd, type WasmFunction } from './wasm-assembler.js';
+
+const { localGet: get, localSet: set, i32Const } = op;
+const lanes = (v: number) => simd.i32x4Const(v);
+
+/** float32 bit patterns of the E2M1 decision points, in order, with whether a tie rounds up. */
+const E2M1_STEPS: Array<[number, 'gt' | 'ge']> = [
+  [0x3e800000, 'gt'], // 0.25: a tie stays at 0
+  [0x3f400000, 'ge'], // 0.75: a tie goes up to 1
+  [0x3fa00000, 'gt'], // 1.25
+  [0x3fe00000, 'ge'], // 1.75
+  [0x40200000, 'gt'], // 2.5
+  [0x40600000, 'ge'], // 3.5
+  [0x40a00000, 'gt'], // 5
+];
+
+/**
+ * nvfp4Pack(src, end, denoms, dst): NVFP4 export nibbles of 16-element blocks, one float32
+ * denominator per block; v = f32(x / denom); index = number of decision points passed (the
+ * comparison chain of e2m1Index, NaN -> 7), sign bit when v < 0; even element in the low nibble.
+ */
+export function nvfp4PackFn(): WasmFunction {
+  const [SRCP, END, DENP, DSTP] = [0, 1, 2, 3];
+  const [D, V, X, Q, A, N0, P] = [4, 5, 6, 7, 8, 9, 13];
+  const convert = (out: number) => [
+    ...set(X),
+    ...get(X),
+    ...get(D),
+    ...simd.f32x4Div,
+    ...op.localTee(Q),
+    ...simd.f32x4Abs,
+    ...set(A),
+    ...E2M1_STEPS.flatMap(([bits, cmp], k) => [
+      ...get(A),
+      ...lanes(bits),
+      ...(cmp === 'gt' ? simd.f32x4Gt : simd.f32x4Ge),
+      ...(k > 0 ? simd.i32x4Add : []),
+    ]),
+    ...simd.i32x4Neg,
+    ...set(X),
+    ...lanes(7),
+    ...get(X),
+    ...get(Q),
+    ...get(Q),
+    ...simd.f32x4Ne,
+    ...simd.bitselect,
+    ...get(Q),
+    ...lanes(0),
+    ...simd.f32x4Lt,
+    ...lanes(8),
+    ...simd.and,
+    ...simd.or,
+    ...set(out),
+  ];
+  const widen = (extend: number[], out: number) => [
+    ...get(V),
+    ...extend,
+    ...i32Const(16),
+    ...simd.i32x4Shl,
+    ...convert(out),
+  ];
+  const half = (offset: number, out: number) => [
+    ...get(SRCP),
+    ...simd.load(offset),
+    ...set(V),
+    ...widen(simd.i32x4ExtendLowI16x8U, out),
+    ...widen(simd.i32x4ExtendHighI16x8U, out + 1),
+  ];
+  const bump = (local: number, by: number) => [...get(local), ...i32Const(by), ...op.i32Add, ...set(local)];
+  return {
+    name: 'nvfp4Pack',
+    params: ['i32', 'i32', 'i32', 'i32'],
+    results: [],
+    locals: Array<'v128'>(10).fill('v128'),
+    body: [
+      ...op.block,
+      ...op.loop,
+      ...get(SRCP),
+      ...get(END),
+      ...op.i32GeU,
+      ...op.brIf(1),
+      ...get(DENP),
+      ...op.f32Load(),
+      ...simd.f32x4Splat,
+      ...set(D),
+      ...half(0, N0),
+      ...half(16, N0 + 2),
+      // 16 nibbles as bytes, then byte pairs (even, odd) -> even | odd << 4
+      ...get(N0),
+      ...get(N0 + 1),
+      ...simd.i16x8NarrowI32x4U,
+      ...get(N0 + 2),
+      ...get(N0 + 3),
+      ...simd.i16x8NarrowI32x4U,
+      ...simd.i8x16NarrowI16x8U,
+      ...set(P),
+      ...get(DSTP),
+      ...get(P),
+      ...lanes(0x000f000f),
+      ...simd.and,
+      ...get(P),
+      ...i32Const(4),
+      ...simd.i16x8ShrU,
+      ...simd.or,
+      ...set(P),
+      ...get(P),
+      ...get(P),
+      ...simd.i8x16NarrowI16x8U,
+      ...simd.i64x2ExtractLane(0),
+      ...op.i64Store(),
+      ...bump(SRCP, 32),
+      ...bump(DSTP, 8),
+      ...bump(DENP, 4),
+      ...op.br(0),
+      ...op.end,
+      ...op.end,
+    ],
+  };
+}
