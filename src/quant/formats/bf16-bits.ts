@@ -114,14 +114,15 @@ export function bf16BlockAmax(
   return out;
 }
 
-/** Largest magnitude pattern of every last-axis block of a rows x cols tensor (cols % size == 0). */
+/** Largest magnitude pattern of every last-axis block of a rows x cols tensor (cols % size == 0), into `out`. */
 export function bf16BlockMaxMagnitude(
   bits: Uint16Array,
   rows: number,
   cols: number,
   size: number,
+  out: Uint16Array = new Uint16Array((rows * cols) / size),
 ): Uint16Array {
-  const out = new Uint16Array((rows * cols) / size);
+  if (out.length !== (rows * cols) / size) throw new RangeError('bf16BlockMaxMagnitude: wrong output length');
   const simd = size % 8 === 0 && rows * cols >= SIMD_MIN_ELEMENTS ? bf16Simd() : null;
   if (simd) {
     simd.blockMaxMagnitude(bits, 0, rows * cols, size, out, 0);

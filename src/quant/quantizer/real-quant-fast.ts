@@ -273,6 +273,25 @@ function int(
   return { weight: { dtype: 'U8', shape: outShape, data: packed }, weight_scale: scale };
 }
 
+/**
+ * Per-call working arrays reused across calls on this thread (block maxima, block denominators):
+ * fresh multi-megabyte arrays cost a page fault per 4 KiB on every tensor. Never returned to callers.
+ */
+const scratch = (() => {
+  let u16 = new Uint16Array(0);
+  let f32 = new Float32Array(0);
+  return {
+    u16(n: number): Uint16Array {
+      if (u16.length < n) u16 = new Uint16Array(n);
+      return u16.subarray(0, n);
+    },
+    f32(n: number): Float32Array {
+      if (f32.length < n) f32 = new Float32Array(n);
+      return f32.subarray(0, n);
+    },
+  };
+})();
+
 /** NVFP4 tensors with at least this many blocks map bf16 block magnitudes to scale bytes by table. */
 const SCALE_TABLE_MIN_BLOCKS = 1 << 16;
 
@@ -291,11 +310,18 @@ function magnitudeValue(m: number): number {
   return m > BF16_INF_BITS ? NaN : bf16BitsToNumber(m);
 }
 
-/** out[b] = rule(amax of block b), evaluated once per distinct magnitude pattern. */
+/** out[b] = rule(amax of block b), evaluated once per pattern between the smallest and largest seen. */
 function byTable(mags: Uint16Array, out: Uint8Array, rule: (amax: number) => number): void {
-  const table = new Uint8Array(32768);
-  for (let m = 0; m < 32768; m++) table[m] = rule(magnitudeValue(m));
-  for (let b = 0; b < mags.length; b++) out[b] = table[mags[b]!]!;
+  let lo = 0x7fff;
+  let hi = 0;
+  for (let b = 0; b < mags.length; b++) {
+    const m = mags[b]!;
+    if (m < lo) lo = m;
+    if (m > hi) hi = m;
+  }
+  const table = new Uint8Array(Math.max(0, hi - lo + 1));
+  for (let m = lo; m <= hi; m++) table[m - lo] = rule(magnitudeValue(m));
+  for (let b = 0; b < mags.length; b++) out[b] = table[mags[b]! - lo]!;
 }
 
 function maxIgnoringNaN(a: Float32Array): number {
@@ -321,7 +347,7 @@ function nvfp4(
   const needMax = f.dynamic || (spec.constantAmax === null && amax === undefined);
   const mags =
     needMax && src.bits && rg.count >= SCALE_TABLE_MIN_BLOCKS
-      ? bf16BlockMaxMagnitude(src.bits, rows, cols, bs)
+      ? bf16BlockMaxMagnitude(src.bits, rows, cols, bs, scratch.u16(rg.count))
       : null;
   const blockMax = needMax && !mags ? groupAmax(src, rg) : null;
   const scales = new Uint8Array(rg.count);
@@ -353,7 +379,7 @@ function nvfp4(
   const denoms = new Float32Array(256);
   for (let s = 0; s < 256; s++) denoms[s] = Math.fround(decodeE4M3(s) * ws2);
   const perRow = cols / bs;
-  const blockDenom = new Float32Array(scales.length);
+  const blockDenom = scratch.f32(scales.length);
   for (let b = 0; b < scales.length; b++) blockDenom[b] = denoms[scales[b]!]!;
   const packed = new Uint8Array((rows * cols) / 2);
   const simd = src.bits && bs === 16 ? bf16Simd() : null;
