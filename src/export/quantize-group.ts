@@ -19,6 +19,7 @@ import type { PackedTensor, RealQuantResult } from '../quant/quantizer/real-quan
 import type { WeightCalibration } from './algorithm.js';
 import type { ModuleExport } from './export-plan.js';
 import { fp8PerTensorCodes } from './fp8-cast.js';
+import { tensorByteLength } from '../model/safetensors-writer.js';
 import { stageSpecs } from './tensor-layout.js';
 
 /** NVFP4 tensor amax used for an all-zero weight, so every scale stays finite (ModelOpt would divide 0 by 0). */
@@ -98,10 +99,11 @@ interface MemberJob {
   roundedFp8: boolean;
 }
 
-function memberJob(s: MemberState, modelDtype: ModelDtype, allocCodes?: AllocCodes): MemberJob {
+function memberJob(s: MemberState, modelDtype: ModelDtype, take?: TakeBuffer): MemberJob {
   const { m } = s;
   const spec = stageSpecs(m.weight, m.shape)[0]!;
-  const opts: FastQuantOptions = allocCodes ? { allocCodes } : {};
+  const weightSpec = m.outputs.find((o) => o.name === `${m.module}.weight`);
+  const opts: FastQuantOptions = take && weightSpec ? { weightOut: take(tensorByteLength(weightSpec)) } : {};
   if (m.format === 'w4a8_nvfp4_fp8') opts.scale2Divisor = 448;
   const first = s.amax[0] ?? null;
   let amax: AmaxInput | undefined = first?.amax;
@@ -129,12 +131,7 @@ function floatResult(s: MemberState, job: MemberJob, modelDtype: ModelDtype): Re
   return result;
 }
 
-function quantizeMember(
-  s: MemberState,
-  modelDtype: ModelDtype,
-  allocCodes?: AllocCodes,
-): Map<string, Uint8Array> {
-  const job = memberJob(s, modelDtype, allocCodes);
+function quantizeMember(s: MemberState, job: MemberJob, modelDtype: ModelDtype): Map<string, Uint8Array> {
   const result = job.bits
     ? realQuantBf16(job.bits, s.m.shape, s.m.weight, job.amaxes, job.opts)
     : floatResult(s, job, modelDtype);
@@ -145,10 +142,10 @@ async function quantizeMemberPooled(
   s: MemberState,
   modelDtype: ModelDtype,
   pool: PoolOptions,
-  allocCodes?: AllocCodes,
+  take?: TakeBuffer,
 ): Promise<Map<string, Uint8Array>> {
-  const job = memberJob(s, modelDtype, allocCodes);
-  if (!job.bits) return quantizeMember(s, modelDtype, allocCodes);
+  const job = memberJob(s, modelDtype, take);
+  if (!job.bits) return quantizeMember(s, job, modelDtype);
   const result = await realQuantBf16Pooled(job.bits, s.m.shape, s.m.weight, job.amaxes, job.opts, pool);
   return memberOutputs(s, job.spec, result);
 }
@@ -213,8 +210,8 @@ function zeroScaleGroups(
   for (let i = 0; i < codes.length; i++) if (ws[idx === null ? 0 : idx[i]!] === 0) codes[i] = 0;
 }
 
-/** Output buffers for per-tensor FP8 codes (export/output-buffers.ts reuses them); default fresh arrays. */
-export type AllocCodes = (bytes: number) => Uint8Array;
+/** Where quantized weights go: a buffer of exactly `bytes` (export/output-buffers.ts reuses them). */
+export type TakeBuffer = (bytes: number) => Uint8Array;
 
 /** A member's weights: float32 values, or bf16 bit patterns (read only for bf16 models or no model dtype). */
 export type WeightReader = (tensor: string) => Float32Array | Uint16Array;
@@ -264,11 +261,11 @@ export function quantizeGroup(
   read: WeightReader,
   calib: WeightCalibration,
   modelDtype?: ModelDtype,
-  allocCodes?: AllocCodes,
+  take?: TakeBuffer,
 ): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const s of calibratedStates(members, read, calib))
-    for (const [k, v] of quantizeMember(s, modelDtype, allocCodes)) out.set(k, v);
+    for (const [k, v] of quantizeMember(s, memberJob(s, modelDtype, take), modelDtype)) out.set(k, v);
   return out;
 }
 
@@ -282,10 +279,10 @@ export async function quantizeGroupPooled(
   calib: WeightCalibration,
   modelDtype: ModelDtype,
   pool: PoolOptions,
-  allocCodes?: AllocCodes,
+  take?: TakeBuffer,
 ): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   for (const s of calibratedStates(members, read, calib))
-    for (const [k, v] of await quantizeMemberPooled(s, modelDtype, pool, allocCodes)) out.set(k, v);
+    for (const [k, v] of await quantizeMemberPooled(s, modelDtype, pool, take)) out.set(k, v);
   return out;
 }

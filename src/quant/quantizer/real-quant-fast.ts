@@ -48,8 +48,20 @@ export const FP8_TABLE_MIN_ELEMENTS = 1 << 17;
 export interface FastQuantOptions extends RealQuantOptions {
   /** bf16 sources, FP8 only: how W / ws is rounded before the E4M3 cast (default 'f32'). */
   fp8Divide?: Fp8DivideMode;
-  /** Where per-tensor FP8 codes go (a reused buffer of exactly that many bytes); default a new array. */
-  allocCodes?: (bytes: number) => Uint8Array;
+  /**
+   * Where the exported weight's bytes go (a reused or shared buffer of exactly that many bytes) on
+   * the fast layouts; default a new array. The layouts realQuant handles allocate their own.
+   */
+  weightOut?: Uint8Array;
+}
+
+/** The weight output buffer: opts.weightOut when given (it must be exactly `bytes` long), else new. */
+function weightBuffer(opts: FastQuantOptions, bytes: number): Uint8Array {
+  const out = opts.weightOut;
+  if (!out) return new Uint8Array(bytes);
+  if (out.byteLength !== bytes)
+    throw exportError(`internal: weight output of ${out.byteLength} bytes given, ${bytes} needed`);
+  return out;
 }
 
 function exportError(message: string): MoptError {
@@ -98,11 +110,7 @@ export function realQuantBf16(
   const mode = opts.fp8Divide ?? 'f32';
   const fp8 = fp8TensorTable(bits, shape, cfg, amax, mode);
   if (fp8) {
-    const codes = applyByteTable(
-      bits,
-      fp8.table,
-      opts.allocCodes?.(bits.length) ?? new Uint8Array(bits.length),
-    );
+    const codes = applyByteTable(bits, fp8.table, weightBuffer(opts, bits.length));
     return fp8TensorResult(shape, fp8.ws, codes);
   }
   if (!Array.isArray(cfg) && cfg.enable) {
@@ -158,7 +166,7 @@ function run(
   shape: readonly number[],
   cfg: Cfg,
   amax: Amax | undefined,
-  opts: RealQuantOptions,
+  opts: FastQuantOptions,
 ): RealQuantResult | null {
   if (Array.isArray(cfg) || !cfg.enable || shape.length === 0) return null;
   const spec = quantSpec(cfg, shape);
@@ -166,18 +174,18 @@ function run(
   if (rg === null) return null;
   const f = spec.format;
   const a1 = amax as AmaxInput | undefined;
-  if (f.kind === 'fp8') return fp8(src, shape, spec, rg, a1);
+  if (f.kind === 'fp8') return fp8(src, shape, spec, rg, a1, opts);
   if (f.kind === 'int') {
     if (f.bits !== 8 && f.bits !== 4) return null;
     if (f.bits === 4 && (shape.length < 2 || shape[shape.length - 2]! % 2 !== 0)) return null;
-    return int(src, shape, spec, rg, a1);
+    return int(src, shape, spec, rg, a1, opts);
   }
   if (f.kind === 'nvfp4') {
     if (f.blockSize % 2 !== 0 || src.cols % f.blockSize !== 0) return null;
     return nvfp4(src, shape, spec, rg, a1, opts);
   }
   if (f.element === 'E2M1' && f.blockSize % 2 === 0 && src.cols % f.blockSize === 0)
-    return mxfp4(src, shape, f.blockSize);
+    return mxfp4(src, shape, f.blockSize, opts);
   return null;
 }
 
@@ -186,13 +194,14 @@ function fp8(
   shape: readonly number[],
   spec: QuantSpec,
   rg: RowGroups,
-  amax?: AmaxInput,
+  amax: AmaxInput | undefined,
+  opts: FastQuantOptions,
 ): RealQuantResult {
   const a = resolve(src, shape, spec, rg, amax);
   const ws = new Float32Array(a.length);
   for (let k = 0; k < a.length; k++) ws[k] = Math.fround(a[k]! / 448);
   const { cols } = src;
-  const codes = new Uint8Array(src.rows * cols);
+  const codes = weightBuffer(opts, src.rows * cols);
   forEachRow(src, (r, xOff) => {
     const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
     for (let j = 0, c0 = 0; c0 < cols; j++, c0 += rg.runSize) {
@@ -215,7 +224,8 @@ function int(
   shape: readonly number[],
   spec: QuantSpec,
   rg: RowGroups,
-  amax?: AmaxInput,
+  amax: AmaxInput | undefined,
+  opts: FastQuantOptions,
 ): RealQuantResult {
   const f = spec.format;
   if (f.kind !== 'int') throw exportError('internal: not an INT spec');
@@ -244,12 +254,13 @@ function int(
       );
   };
   if (f.bits === 8) {
-    const codes = new Int8Array(rows * cols);
+    const bytes = weightBuffer(opts, rows * cols);
+    const codes = new Int8Array(bytes.buffer, bytes.byteOffset, rows * cols);
     forEachRow(src, (r, xOff) => rowCodes(r, xOff, codes, r * cols));
     return { weight: { dtype: 'I8', shape: [...shape], data: codes }, weight_scale: scale };
   }
   // INT4: two's-complement nibbles of rows 2p (low) and 2p+1 (high) share one byte per column
-  const packed = new Uint8Array((rows * cols) / 2);
+  const packed = weightBuffer(opts, (rows * cols) / 2);
   const outShape = [...shape];
   outShape[outShape.length - 2] = shape[shape.length - 2]! / 2;
   const simd = src.bits ? bf16Simd() : null;
@@ -336,7 +347,7 @@ function nvfp4(
   spec: QuantSpec,
   rg: RowGroups,
   amax: AmaxInput | undefined,
-  opts: RealQuantOptions,
+  opts: FastQuantOptions,
 ): RealQuantResult {
   const f = spec.format;
   if (f.kind !== 'nvfp4') throw exportError('internal: not an NVFP4 spec');
@@ -381,7 +392,7 @@ function nvfp4(
   const perRow = cols / bs;
   const blockDenom = scratch.f32(scales.length);
   for (let b = 0; b < scales.length; b++) blockDenom[b] = denoms[scales[b]!]!;
-  const packed = new Uint8Array((rows * cols) / 2);
+  const packed = weightBuffer(opts, (rows * cols) / 2);
   const simd = src.bits && bs === 16 ? bf16Simd() : null;
   if (simd) simd.nvfp4Pack(src.bits!, 0, rows * cols, blockDenom, 0, packed, 0);
   else
@@ -396,7 +407,12 @@ function nvfp4(
   };
 }
 
-function mxfp4(src: RowSource, shape: readonly number[], bs: number): RealQuantResult {
+function mxfp4(
+  src: RowSource,
+  shape: readonly number[],
+  bs: number,
+  opts: FastQuantOptions,
+): RealQuantResult {
   const { rows, cols } = src;
   const perRow = cols / bs;
   const blockMax = groupAmax(src, { perRow, runSize: bs, rowsPerGroup: 1, count: rows * perRow });
@@ -407,7 +423,7 @@ function mxfp4(src: RowSource, shape: readonly number[], bs: number): RealQuantR
     scales[b] = encodeE8M0(e);
     unscale[b] = 2 ** e;
   }
-  const packed = new Uint8Array((rows * cols) / 2);
+  const packed = weightBuffer(opts, (rows * cols) / 2);
   forEachRow(src, (r, xOff) =>
     mxfp4PackRow(src.x, xOff, cols, bs, unscale, r * perRow, packed, (r * cols) / 2),
   );

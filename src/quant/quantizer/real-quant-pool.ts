@@ -21,6 +21,13 @@ type Amax = AmaxInput | Array<AmaxInput | undefined>;
 
 const EMPTY = new Float32Array(0);
 
+/** The shape of dim-0 slices put back together. */
+function concatShape(parts: PackedTensor[]): number[] {
+  const shape = [...parts[0]!.shape];
+  if (shape.length > 0) shape[0] = parts.reduce((a, p) => a + p.shape[0]!, 0);
+  return shape;
+}
+
 function concat(parts: PackedTensor[]): PackedTensor {
   const first = parts[0]!;
   if (first.shape.length === 0 || parts.length === 1) return first;
@@ -32,9 +39,7 @@ function concat(parts: PackedTensor[]): PackedTensor {
     data.set(p.data as never, at);
     at += p.data.length;
   }
-  const shape = [...first.shape];
-  shape[0] = parts.reduce((a, p) => a + p.shape[0]!, 0);
-  return { dtype: first.dtype, shape, data };
+  return { dtype: first.dtype, shape: concatShape(parts), data };
 }
 
 /**
@@ -46,12 +51,11 @@ async function fp8TensorSplit(
   shape: readonly number[],
   fp8: { ws: Float32Array; table: Uint8Array },
   threads: number,
-  allocCodes: FastQuantOptions['allocCodes'],
+  weightOut: Uint8Array | undefined,
 ): Promise<RealQuantResult> {
   const n = bits.length;
-  let codes = allocCodes?.(n);
-  if (!codes || !(codes.buffer instanceof SharedArrayBuffer))
-    codes = new Uint8Array(new SharedArrayBuffer(n));
+  const codes = sharedOut(weightOut) ?? new Uint8Array(new SharedArrayBuffer(n));
+  if (codes.byteLength !== n) throw new RangeError(`weight output of ${codes.byteLength} bytes, ${n} needed`);
   const per = Math.ceil(n / threads / 4) * 4; // multiples of 4 keep the 32-bit loads aligned
   const jobs: Array<Promise<unknown>> = [];
   for (let k = 1; k * per < n; k++) {
@@ -89,7 +93,7 @@ export async function realQuantBf16Pooled(
   if (large && threads >= 2 && bits.buffer instanceof SharedArrayBuffer) {
     checkShape(bits, shape, 'weight');
     const fp8 = fp8TensorTable(bits, shape, cfg, amax, opts.fp8Divide ?? 'f32');
-    if (fp8) return fp8TensorSplit(bits, shape, fp8, threads, opts.allocCodes);
+    if (fp8) return fp8TensorSplit(bits, shape, fp8, threads, opts.weightOut);
   }
   if (Array.isArray(cfg) || !cfg.enable || shape.length < 2 || threads < 2) return single();
   if (bits.length < (pool.minElements ?? 1 << 20)) return single();
@@ -106,7 +110,9 @@ export async function realQuantBf16Pooled(
     return single();
   const a1 = amax as AmaxInput | undefined;
   const sliceOpts: FastQuantOptions = { ...opts };
-  delete sliceOpts.allocCodes; // a function cannot be posted to a worker
+  // workers fill their part of a shared weight output in place; any other buffer stays here
+  const out = sharedOut(opts.weightOut);
+  delete sliceOpts.weightOut;
   // the amax every slice must use: a scalar, or one entry per group in dim-0 order
   let resolved: number | Float32Array | undefined;
   if (f.kind === 'nvfp4' && f.dynamic) {
@@ -128,6 +134,7 @@ export async function realQuantBf16Pooled(
   const per = Math.ceil(units / threads) * align;
   const groupsPerIndex = typeof resolved === 'object' ? resolved.length / dim0 : 0;
   const shared = bits.buffer instanceof SharedArrayBuffer;
+  const outPerIndex = out ? out.byteLength / dim0 : 0; // weight bytes per dim-0 index
   const jobs: Array<Promise<RealQuantResult>> = [];
   for (let d0 = 0, slot = 0; d0 < dim0; d0 += per, slot++) {
     const d1 = Math.min(dim0, d0 + per);
@@ -139,15 +146,42 @@ export async function realQuantBf16Pooled(
       cfg,
       amax:
         typeof resolved === 'object' ? resolved.slice(d0 * groupsPerIndex, d1 * groupsPerIndex) : resolved,
-      opts: sliceOpts,
+      opts: out ? { ...sliceOpts, weightOut: out.subarray(d0 * outPerIndex, d1 * outPerIndex) } : sliceOpts,
     };
     jobs.push(runOnPool<RealQuantResult>(threads, slot, task, shared ? [] : [part.buffer as ArrayBuffer]));
   }
   const parts = await Promise.all(jobs);
-  const out: RealQuantResult = {
-    weight: concat(parts.map((p) => p.weight)),
+  const result: RealQuantResult = {
+    weight: joinWeights(
+      parts.map((p) => p.weight),
+      out,
+    ),
     weight_scale: concat(parts.map((p) => p.weight_scale)),
   };
-  if (parts[0]!.weight_scale_2) out.weight_scale_2 = parts[0]!.weight_scale_2;
-  return out;
+  if (parts[0]!.weight_scale_2) result.weight_scale_2 = parts[0]!.weight_scale_2;
+  return result;
+}
+
+/** A weight output backed by a SharedArrayBuffer (workers can write it), else undefined. */
+function sharedOut(out: Uint8Array | undefined): Uint8Array | undefined {
+  return out?.buffer instanceof SharedArrayBuffer ? out : undefined;
+}
+
+/**
+ * The slices' weights as one tensor. Slices the workers wrote into the shared output (their data
+ * arrives as views of a SharedArrayBuffer; the fast layouts' only one) are already in place.
+ */
+function joinWeights(parts: PackedTensor[], out: Uint8Array | undefined): PackedTensor {
+  const joined = concatShape(parts);
+  if (!out || !parts.every((p) => p.data.buffer instanceof SharedArrayBuffer)) return concat(parts);
+  const Ctor = parts[0]!.data.constructor as new (
+    b: ArrayBufferLike,
+    at: number,
+    n: number,
+  ) => PackedTensor['data'];
+  return {
+    dtype: parts[0]!.dtype,
+    shape: joined,
+    data: new Ctor(out.buffer, out.byteOffset, out.byteLength),
+  };
 }

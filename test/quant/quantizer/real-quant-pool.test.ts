@@ -76,7 +76,7 @@ test("realQuantBf16Pooled reports bad layouts with realQuant's errors", async ()
   );
 });
 
-test('per-tensor FP8 of shared bits is split into ranges of any length, into the buffer allocCodes gives', async () => {
+test('per-tensor FP8 of shared bits is split into ranges of any length, into the weightOut buffer', async () => {
   let seed = 90;
   for (const shape of [
     [7, 1001],
@@ -89,28 +89,36 @@ test('per-tensor FP8 of shared bits is split into ranges of any length, into the
     for (const opts of [{ fp8Divide: 'bf16-intermediate' as const }, {}]) {
       const ref = realQuantBf16(bits, shape, FP8, undefined, opts);
       for (const threads of [2, 3]) {
-        const given: Uint8Array[] = [];
-        const allocCodes = (bytes: number) => {
-          given.push(new Uint8Array(new SharedArrayBuffer(bytes)).fill(0xee));
-          return given[given.length - 1]!;
-        };
+        const weightOut = new Uint8Array(new SharedArrayBuffer(n)).fill(0xee);
         const pool = { threads, minElements: 1000 };
-        const out = await realQuantBf16Pooled(bits, shape, FP8, undefined, { ...opts, allocCodes }, pool);
+        const out = await realQuantBf16Pooled(bits, shape, FP8, undefined, { ...opts, weightOut }, pool);
         assertSame(out, ref, `${shape} ${JSON.stringify(opts)} threads ${threads}`);
-        if (opts.fp8Divide) assert.equal(out.weight.data, given[0], 'codes land in the given buffer');
+        assert.equal(out.weight.data.buffer, weightOut.buffer, 'codes land in the given buffer');
+        const plainOut = new Uint8Array(n);
         const plain = await realQuantBf16Pooled(
           bits,
           shape,
           FP8,
           undefined,
-          {
-            ...opts,
-            allocCodes: (b: number) => new Uint8Array(b),
-          },
+          { ...opts, weightOut: plainOut },
           pool,
         );
-        assertSame(plain, ref, `${shape} unshared allocCodes`);
+        assertSame(plain, ref, `${shape} unshared weightOut`);
       }
     }
+  }
+});
+
+test('slices written by the workers straight into a shared weightOut give realQuantBf16 bytes', async () => {
+  let seed = 120;
+  for (const [name, cfg, shape, amax, opts] of CASES) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const bits = new Uint16Array(new SharedArrayBuffer(n * 2));
+    bits.set(bf16(n, seed++));
+    const ref = realQuantBf16(bits, shape, cfg, amax, opts);
+    const weightOut = new Uint8Array(new SharedArrayBuffer(ref.weight.data.byteLength)).fill(0xee);
+    const out = await realQuantBf16Pooled(bits, shape, cfg, amax, { ...opts, weightOut }, POOL);
+    assertSame(out, ref, `${name} (shared weightOut)`);
+    assert.equal(out.weight.data.buffer, weightOut.buffer, `${name}: written in place`);
   }
 });
