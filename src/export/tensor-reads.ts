@@ -87,8 +87,11 @@ export function groupReader(ck: Checkpoint, dtype: FloatDtype | undefined, share
   };
 }
 
-/** Pass-through tensors are copied in pieces of this size through one reused buffer (bounded memory). */
-export const COPY_CHUNK_BYTES = 32 * 1024 * 1024;
+/**
+ * Pass-through tensors are copied in pieces of this size through one reused buffer: bounded memory,
+ * and small, since every export touches its pages fresh.
+ */
+export const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** A tensor the export keeps: its bytes in chunks (two reused halves), or converted to the model dtype whole. */
 export function plainTensor(
