@@ -18,7 +18,7 @@ import {
   fp8CodeTableBf16,
   type Fp8DivideMode,
 } from '../formats/bf16-bits.js';
-import { decodeE4M3 } from '../formats/fp8.js';
+import { castE4M3Torch, decodeE4M3 } from '../formats/fp8.js';
 import { encodeE8M0, mxExportExponent } from '../formats/e8m0.js';
 import { nvfp4ExportScaleDynamic, nvfp4ExportScaleStatic, nvfp4GlobalScale } from '../formats/nvfp4.js';
 import { checkShape } from './amax.js';
@@ -202,13 +202,30 @@ function fp8(
   for (let k = 0; k < a.length; k++) ws[k] = Math.fround(a[k]! / 448);
   const { cols } = src;
   const codes = weightBuffer(opts, src.rows * cols);
-  forEachRow(src, (r, xOff) => {
-    const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
-    for (let j = 0, c0 = 0; c0 < cols; j++, c0 += rg.runSize) {
-      const len = Math.min(rg.runSize, cols - c0);
-      fp8EncodeRange(src.x, xOff + c0, len, ws[g0 + j]!, codes, r * cols + c0);
+  const simd = src.bits ? bf16Simd() : null;
+  if (simd) {
+    // each run straight from the bits: SIMD for its multiple of 16, the scalar cast for the rest
+    const bits = src.bits!;
+    for (let r = 0; r < src.rows; r++) {
+      const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
+      for (let j = 0, c0 = 0; c0 < cols; j++, c0 += rg.runSize) {
+        const len = Math.min(rg.runSize, cols - c0);
+        const at = r * cols + c0;
+        const w = ws[g0 + j]!;
+        const body = len & ~15;
+        simd.fp8Codes(bits, at, body, w, false, codes);
+        for (let i = at + body; i < at + len; i++)
+          codes[i] = castE4M3Torch(Math.fround(bf16BitsToNumber(bits[i]!) / w));
+      }
     }
-  });
+  } else
+    forEachRow(src, (r, xOff) => {
+      const g0 = Math.floor(r / rg.rowsPerGroup) * rg.perRow;
+      for (let j = 0, c0 = 0; c0 < cols; j++, c0 += rg.runSize) {
+        const len = Math.min(rg.runSize, cols - c0);
+        fp8EncodeRange(src.x, xOff + c0, len, ws[g0 + j]!, codes, r * cols + c0);
+      }
+    });
   return {
     weight: { dtype: 'F8_E4M3', shape: [...shape], data: codes },
     weight_scale: {

@@ -201,3 +201,20 @@ test('NVFP4 from bf16 with 65536+ blocks (scale bytes by table) equals realQuant
     }
   }
 });
+
+test('FP8 and INT8 rows whose length is no multiple of 16 (SIMD body, scalar tail) equal realQuant', () => {
+  let seed = 70;
+  for (const shape of [
+    [6, 37],
+    [4, 3, 50],
+    [3, 15],
+  ]) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const bits = randomBf16(n, seed++);
+    const w = bf16Decode(bits);
+    for (const [name, cfg] of CONFIGS.filter(([label]) => /^(fp8|int8)/.test(label))) {
+      const ref = realQuant(w, shape, cfg);
+      sameResult(realQuantBf16(bits, shape, cfg), ref, `${name} bf16 [${shape}]`);
+    }
+  }
+});
