@@ -36,6 +36,7 @@ import {
   type RowSource,
 } from './row-source.js';
 import { bf16Simd, INT4_WINDOW } from '../simd/bf16-kernels.js';
+import type { Fp4Rule } from '../simd/fp4-kernel.js';
 import { quantSpec, type QuantSpec } from './spec.js';
 import { fp8ReferenceBf16 } from './real-quant-bf16-reference.js';
 
@@ -308,6 +309,7 @@ function int(
 const scratch = (() => {
   let u16 = new Uint16Array(0);
   let f32 = new Float32Array(0);
+  let f32b = new Float32Array(0);
   return {
     u16(n: number): Uint16Array {
       if (u16.length < n) u16 = new Uint16Array(n);
@@ -316,6 +318,11 @@ const scratch = (() => {
     f32(n: number): Float32Array {
       if (f32.length < n) f32 = new Float32Array(n);
       return f32.subarray(0, n);
+    },
+    /** A second float32 array, for per-16-element denominators built from f32()'s block values. */
+    f32x16(n: number): Float32Array {
+      if (f32b.length < n) f32b = new Float32Array(n);
+      return f32b.subarray(0, n);
     },
   };
 })();
@@ -410,9 +417,7 @@ function nvfp4(
   const blockDenom = scratch.f32(scales.length);
   for (let b = 0; b < scales.length; b++) blockDenom[b] = denoms[scales[b]!]!;
   const packed = weightBuffer(opts, (rows * cols) / 2);
-  const simd = src.bits && bs === 16 ? bf16Simd() : null;
-  if (simd) simd.nvfp4Pack(src.bits!, 0, rows * cols, blockDenom, 0, packed, 0);
-  else
+  if (!fp4PackSimd('nvfp4', src, bs, blockDenom, packed))
     forEachRow(src, (r, xOff) =>
       nvfp4PackRow(src.x, xOff, cols, bs, blockDenom, r * perRow, packed, (r * cols) / 2),
     );
@@ -422,6 +427,30 @@ function nvfp4(
     weight_scale: { dtype: 'F8_E4M3', shape: [...lead, perRow], data: scales },
     weight_scale_2: { dtype: 'F32', shape: [], data: Float32Array.of(ws2) },
   };
+}
+
+/**
+ * FP4 nibbles straight from the bf16 bits by the SIMD kernel (one denominator per 16 elements,
+ * so a block of 32 repeats its own); false when there are no bits, no SIMD or blocks of another size.
+ */
+function fp4PackSimd(
+  rule: Fp4Rule,
+  src: RowSource,
+  bs: number,
+  blockDenoms: ArrayLike<number>,
+  packed: Uint8Array,
+): boolean {
+  const simd = src.bits && bs % 16 === 0 ? bf16Simd() : null;
+  if (!simd) return false;
+  const per16 = bs / 16;
+  let denoms: Float32Array;
+  if (per16 === 1 && blockDenoms instanceof Float32Array) denoms = blockDenoms;
+  else {
+    denoms = scratch.f32x16((src.rows * src.cols) / 16);
+    for (let k = 0; k < denoms.length; k++) denoms[k] = blockDenoms[Math.floor(k / per16)]!;
+  }
+  simd.fp4Pack(rule, src.bits!, 0, src.rows * src.cols, denoms, 0, packed, 0);
+  return true;
 }
 
 function mxfp4(
@@ -441,9 +470,12 @@ function mxfp4(
     unscale[b] = 2 ** e;
   }
   const packed = weightBuffer(opts, (rows * cols) / 2);
-  forEachRow(src, (r, xOff) =>
-    mxfp4PackRow(src.x, xOff, cols, bs, unscale, r * perRow, packed, (r * cols) / 2),
-  );
+  // 2^e in float32 divides exactly as in float64 (the scalar path); e8m0's extremes stay scalar
+  const exact = unscale.every((u) => Math.fround(u) === u && u >= 2 ** -126);
+  if (!exact || !fp4PackSimd('mxfp4', src, bs, unscale, packed))
+    forEachRow(src, (r, xOff) =>
+      mxfp4PackRow(src.x, xOff, cols, bs, unscale, r * perRow, packed, (r * cols) / 2),
+    );
   const lead = shape.slice(0, -1);
   return {
     weight: { dtype: 'U8', shape: [...lead, cols / 2], data: packed },

@@ -4,7 +4,7 @@
  * castE4M3Torch; and NVFP4 nibbles of W / block denominator, four float32 lanes at a time.
  * Bits are copied through a small window of the module's memory, so callers keep plain arrays.
  */
-import { nvfp4PackFn } from './fp4-kernel.js';
+import { fp4PackFn, type Fp4Rule } from './fp4-kernel.js';
 import { fp8CodesFn } from './fp8-kernel.js';
 import { int4PackFn } from './int4-kernel.js';
 import { blockMaxFn, maxMagnitudeFn } from './max-kernels.js';
@@ -47,10 +47,11 @@ export interface Bf16Simd {
     outStart: number,
   ): void;
   /**
-   * NVFP4 nibbles of [start, start + n) (n a multiple of 16), block b of 16 divided by
-   * denoms[dStart + b], packed two per byte into packed[pStart..).
+   * NVFP4 or MXFP4 export nibbles of [start, start + n) (n a multiple of 16), run k of 16 elements
+   * divided by denoms[dStart + k], packed two per byte into packed[pStart..).
    */
-  nvfp4Pack(
+  fp4Pack(
+    rule: Fp4Rule,
     bits: Uint16Array,
     start: number,
     n: number,
@@ -82,6 +83,7 @@ interface Exports {
   fp8Codes(src: number, end: number, dst: number, ws: number, round: number): void;
   blockMax(src: number, end: number, dst: number, blockBytes: number): void;
   nvfp4Pack(src: number, end: number, denoms: number, dst: number): void;
+  mxfp4Pack(src: number, end: number, denoms: number, dst: number): void;
   int4Pack(
     src: number,
     end: number,
@@ -97,7 +99,10 @@ interface Exports {
 
 /** The module's bytes (exported for tests that check it validates). */
 export function bf16KernelModule(): Uint8Array {
-  return assembleModule([maxMagnitudeFn(), fp8CodesFn(), blockMaxFn(), nvfp4PackFn(), int4PackFn()], 4);
+  return assembleModule(
+    [maxMagnitudeFn(), fp8CodesFn(), blockMaxFn(), fp4PackFn('nvfp4'), fp4PackFn('mxfp4'), int4PackFn()],
+    4,
+  );
 }
 
 /** The part of the WebAssembly global used here (Node's types do not declare it). */
@@ -142,12 +147,13 @@ function instantiate(): Bf16Simd | null {
         out.set(mem16.subarray(DST / 2, DST / 2 + len / blockSize), outStart + i / blockSize);
       }
     },
-    nvfp4Pack(bits, start, n, denoms, dStart, packed, pStart) {
+    fp4Pack(rule, bits, start, n, denoms, dStart, packed, pStart) {
+      const pack = rule === 'nvfp4' ? k.nvfp4Pack : k.mxfp4Pack;
       for (let i = 0; i < n; i += SIMD_WINDOW) {
         const len = Math.min(SIMD_WINDOW, n - i);
         mem16.set(bits.subarray(start + i, start + i + len), SRC / 2);
         memF32.set(denoms.subarray(dStart + i / 16, dStart + (i + len) / 16), AUX / 4);
-        k.nvfp4Pack(SRC, SRC + len * 2, AUX, DST);
+        pack(SRC, SRC + len * 2, AUX, DST);
         packed.set(mem8.subarray(DST, DST + len / 2), pStart + i / 2);
       }
     },

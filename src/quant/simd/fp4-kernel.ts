@@ -1,4 +1,4 @@
-/** WebAssembly SIMD kernel: NVFP4 nibbles of bf16 weights, 16-element blocks with their own denominators. */
+/** WebAssembly SIMD kernels: NVFP4 and MXFP4 nibbles of bf16 weights, a denominator per 16 elements. */
 import { op, simd, type WasmFunction } from './wasm-assembler.js';
 
 const { localGet: get, localSet: set, i32Const } = op;
@@ -15,29 +15,21 @@ const E2M1_STEPS: Array<[number, 'gt' | 'ge']> = [
   [0x40a00000, 'gt'], // 5
 ];
 
+/** The E2M1 rounding of each export: NVFP4 (e2m1NibbleRNE) or MXFP4 (e2m1NibbleTiesDown). */
+export type Fp4Rule = 'nvfp4' | 'mxfp4';
+
 /**
- * nvfp4Pack(src, end, denoms, dst): NVFP4 export nibbles of 16-element blocks, one float32
- * denominator per block; v = f32(x / denom); index = number of decision points passed (the
- * comparison chain of e2m1Index, NaN -> 7), sign bit when v < 0; even element in the low nibble.
+ * <rule>Pack(src, end, denoms, dst): FP4 export nibbles of 16-element runs, one float32 denominator
+ * per run; v = f32(x / denom); index = number of decision points v passes. NVFP4: ties as
+ * e2m1Index's comparison chain, NaN -> 7, sign bit when v < 0. MXFP4: ties round down, and the
+ * sign bit unless v > 0 (zeros and NaN carry it). Even element in the low nibble.
  */
-export function nvfp4PackFn(): WasmFunction {
+export function fp4PackFn(rule: Fp4Rule): WasmFunction {
+  const steps = rule === 'nvfp4' ? E2M1_STEPS : E2M1_STEPS.map(([bits]) => [bits, 'gt'] as const);
   const [SRCP, END, DENP, DSTP] = [0, 1, 2, 3];
   const [D, V, X, Q, A, N0, P] = [4, 5, 6, 7, 8, 9, 13];
-  const convert = (out: number) => [
-    ...set(X),
-    ...get(X),
-    ...get(D),
-    ...simd.f32x4Div,
-    ...op.localTee(Q),
-    ...simd.f32x4Abs,
-    ...set(A),
-    ...E2M1_STEPS.flatMap(([bits, cmp], k) => [
-      ...get(A),
-      ...lanes(bits),
-      ...(cmp === 'gt' ? simd.f32x4Gt : simd.f32x4Ge),
-      ...(k > 0 ? simd.i32x4Add : []),
-    ]),
-    ...simd.i32x4Neg,
+  // index on the stack -> nibble on the stack
+  const nvfp4Sign = [
     ...set(X),
     ...lanes(7),
     ...get(X),
@@ -51,6 +43,24 @@ export function nvfp4PackFn(): WasmFunction {
     ...lanes(8),
     ...simd.and,
     ...simd.or,
+  ];
+  const mxfp4Sign = [...lanes(8), ...get(Q), ...lanes(0), ...simd.f32x4Gt, ...simd.andnot, ...simd.or];
+  const convert = (out: number) => [
+    ...set(X),
+    ...get(X),
+    ...get(D),
+    ...simd.f32x4Div,
+    ...op.localTee(Q),
+    ...simd.f32x4Abs,
+    ...set(A),
+    ...steps.flatMap(([bits, cmp], k) => [
+      ...get(A),
+      ...lanes(bits),
+      ...(cmp === 'gt' ? simd.f32x4Gt : simd.f32x4Ge),
+      ...(k > 0 ? simd.i32x4Add : []),
+    ]),
+    ...simd.i32x4Neg,
+    ...(rule === 'nvfp4' ? nvfp4Sign : mxfp4Sign),
     ...set(out),
   ];
   const widen = (extend: number[], out: number) => [
@@ -69,7 +79,7 @@ export function nvfp4PackFn(): WasmFunction {
   ];
   const bump = (local: number, by: number) => [...get(local), ...i32Const(by), ...op.i32Add, ...set(local)];
   return {
-    name: 'nvfp4Pack',
+    name: `${rule}Pack`,
     params: ['i32', 'i32', 'i32', 'i32'],
     results: [],
     locals: Array<'v128'>(10).fill('v128'),

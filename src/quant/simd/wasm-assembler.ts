@@ -91,6 +91,7 @@ export const simd = {
   f32x4Ge: simdOp(0x46),
   not: simdOp(0x4d),
   and: simdOp(0x4e),
+  andnot: simdOp(0x4f),
   or: simdOp(0x50),
   bitselect: simdOp(0x52),
   i8x16NarrowI16x8U: simdOp(0x66),

@@ -11,7 +11,7 @@ import {
   fp8CodeTableBf16Reference,
   numberToBf16Bits,
 } from '../../../src/quant/formats/bf16-bits.js';
-import { nvfp4PackRow } from '../../../src/quant/quantizer/pack-kernels.js';
+import { mxfp4PackRow, nvfp4PackRow } from '../../../src/quant/quantizer/pack-kernels.js';
 import { rng } from '../quantizer/attr-cfg.js';
 
 const kernels = bf16Simd();
@@ -101,7 +101,7 @@ test('blockMaxMagnitude equals the per-block loop for block sizes 8 to 128, acro
   }
 });
 
-test('nvfp4Pack equals the scalar nibble packing: decision points, signs, zeros, NaN, odd denominators', () => {
+test('fp4Pack equals the scalar NVFP4 and MXFP4 nibble packing: decision points, signs, zeros, NaN, odd denominators', () => {
   const r = rng(33);
   const n = SIMD_WINDOW * 2 + 16 * 9;
   const points = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 1e-30, 1e30];
@@ -120,17 +120,22 @@ test('nvfp4Pack equals the scalar nibble packing: decision points, signs, zeros,
     return Math.fround(2 ** (r() * 40 - 20) * (1 + r()));
   });
   const x = bf16Decode(bits);
-  const want = new Uint8Array(n / 2);
-  nvfp4PackRow(x, 0, n, 16, denoms, 0, want, 0);
-  const got = new Uint8Array(n / 2 + 2).fill(0xee);
-  kernels!.nvfp4Pack(bits, 0, n, denoms, 0, got, 1);
-  assert.equal(got[0], 0xee);
-  assert.equal(got[n / 2 + 1], 0xee);
-  for (let i = 0; i < n / 2; i++)
-    if (got[i + 1] !== want[i])
-      assert.fail(
-        `byte ${i}: ${got[i + 1]} != ${want[i]} (x ${x[2 * i]}, ${x[2 * i + 1]}; denom ${denoms[i >> 3]})`,
-      );
+  for (const [rule, scalar] of [
+    ['nvfp4', nvfp4PackRow],
+    ['mxfp4', mxfp4PackRow],
+  ] as const) {
+    const want = new Uint8Array(n / 2);
+    scalar(x, 0, n, 16, denoms, 0, want, 0);
+    const got = new Uint8Array(n / 2 + 2).fill(0xee);
+    kernels!.fp4Pack(rule, bits, 0, n, denoms, 0, got, 1);
+    assert.equal(got[0], 0xee);
+    assert.equal(got[n / 2 + 1], 0xee);
+    for (let i = 0; i < n / 2; i++)
+      if (got[i + 1] !== want[i])
+        assert.fail(
+          `${rule} byte ${i}: ${got[i + 1]} != ${want[i]} (x ${x[2 * i]}, ${x[2 * i + 1]}; denom ${denoms[i >> 3]})`,
+        );
+  }
 });
 
 test('int4Pack equals clamp(rint(x / ws)) nibbles of row pairs: ties, NaN, Inf, zero scales, many windows', () => {
