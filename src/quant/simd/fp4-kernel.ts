@@ -1,8 +1,16 @@
 /** WebAssembly SIMD kernels: NVFP4 and MXFP4 nibbles of bf16 weights, a denominator per 16 elements. */
+import {
+  bump,
+  get,
+  i32Const,
+  lanes,
+  narrowToBytes,
+  set,
+  sixteenFloats,
+  storeLowBytes,
+  whileBelow,
+} from './kernel-parts.js';
 import { op, simd, type WasmFunction } from './wasm-assembler.js';
-
-const { localGet: get, localSet: set, i32Const } = op;
-const lanes = (v: number) => simd.i32x4Const(v);
 
 /** float32 bit patterns of the E2M1 decision points, in order, with whether a tie rounds up. */
 const E2M1_STEPS: Array<[number, 'gt' | 'ge']> = [
@@ -63,68 +71,34 @@ export function fp4PackFn(rule: Fp4Rule): WasmFunction {
     ...(rule === 'nvfp4' ? nvfp4Sign : mxfp4Sign),
     ...set(out),
   ];
-  const widen = (extend: number[], out: number) => [
-    ...get(V),
-    ...extend,
-    ...i32Const(16),
-    ...simd.i32x4Shl,
-    ...convert(out),
-  ];
-  const half = (offset: number, out: number) => [
-    ...get(SRCP),
-    ...simd.load(offset),
-    ...set(V),
-    ...widen(simd.i32x4ExtendLowI16x8U, out),
-    ...widen(simd.i32x4ExtendHighI16x8U, out + 1),
-  ];
-  const bump = (local: number, by: number) => [...get(local), ...i32Const(by), ...op.i32Add, ...set(local)];
   return {
     name: `${rule}Pack`,
     params: ['i32', 'i32', 'i32', 'i32'],
     results: [],
     locals: Array<'v128'>(10).fill('v128'),
     body: [
-      ...op.block,
-      ...op.loop,
-      ...get(SRCP),
-      ...get(END),
-      ...op.i32GeU,
-      ...op.brIf(1),
-      ...get(DENP),
-      ...op.f32Load(),
-      ...simd.f32x4Splat,
-      ...set(D),
-      ...half(0, N0),
-      ...half(16, N0 + 2),
-      // 16 nibbles as bytes, then byte pairs (even, odd) -> even | odd << 4
-      ...get(N0),
-      ...get(N0 + 1),
-      ...simd.i16x8NarrowI32x4U,
-      ...get(N0 + 2),
-      ...get(N0 + 3),
-      ...simd.i16x8NarrowI32x4U,
-      ...simd.i8x16NarrowI16x8U,
-      ...set(P),
-      ...get(DSTP),
-      ...get(P),
-      ...lanes(0x000f000f),
-      ...simd.and,
-      ...get(P),
-      ...i32Const(4),
-      ...simd.i16x8ShrU,
-      ...simd.or,
-      ...set(P),
-      ...get(P),
-      ...get(P),
-      ...simd.i8x16NarrowI16x8U,
-      ...simd.i64x2ExtractLane(0),
-      ...op.i64Store(),
-      ...bump(SRCP, 32),
-      ...bump(DSTP, 8),
-      ...bump(DENP, 4),
-      ...op.br(0),
-      ...op.end,
-      ...op.end,
+      ...whileBelow(SRCP, END, [
+        ...get(DENP),
+        ...op.f32Load(),
+        ...simd.f32x4Splat,
+        ...set(D),
+        ...sixteenFloats(SRCP, V, convert, [N0, N0 + 1, N0 + 2, N0 + 3]),
+        // 16 nibbles as bytes, then byte pairs (even, odd) -> even | odd << 4
+        ...narrowToBytes([N0, N0 + 1, N0 + 2, N0 + 3]),
+        ...set(P),
+        ...get(P),
+        ...lanes(0x000f000f),
+        ...simd.and,
+        ...get(P),
+        ...i32Const(4),
+        ...simd.i16x8ShrU,
+        ...simd.or,
+        ...set(P),
+        ...storeLowBytes(DSTP, P),
+        ...bump(SRCP, 32),
+        ...bump(DSTP, 8),
+        ...bump(DENP, 4),
+      ]),
     ],
   };
 }

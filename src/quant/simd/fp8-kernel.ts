@@ -1,8 +1,6 @@
 /** WebAssembly SIMD kernel: E4M3 codes of bf16 weights divided by one per-tensor scale. */
-import { op, simd, type WasmFunction } from './wasm-assembler.js';
-
-const { localGet: get, localSet: set, i32Const } = op;
-const lanes = (v: number) => simd.i32x4Const(v);
+import { bump, get, i32Const, lanes, narrowToBytes, set, sixteenFloats, whileBelow } from './kernel-parts.js';
+import { simd, type WasmFunction } from './wasm-assembler.js';
 
 /**
  * fp8Codes(src, end, dst, ws, roundMask): E4M3 codes of 16 bf16 patterns per step. Each lane:
@@ -97,20 +95,6 @@ export function fp8CodesFn(): WasmFunction {
     ...simd.bitselect,
     ...set(out),
   ];
-  const widen = (extend: number[], out: number) => [
-    ...get(V),
-    ...extend,
-    ...i32Const(16),
-    ...simd.i32x4Shl,
-    ...convert(out),
-  ];
-  const half = (offset: number, a: number, b: number) => [
-    ...get(SRCP),
-    ...simd.load(offset),
-    ...set(V),
-    ...widen(simd.i32x4ExtendLowI16x8U, a),
-    ...widen(simd.i32x4ExtendHighI16x8U, b),
-  ];
   return {
     name: 'fp8Codes',
     params: ['i32', 'i32', 'i32', 'f32', 'i32'],
@@ -123,34 +107,14 @@ export function fp8CodesFn(): WasmFunction {
       ...get(ROUND),
       ...simd.i32x4Splat,
       ...set(R),
-      ...op.block,
-      ...op.loop,
-      ...get(SRCP),
-      ...get(END),
-      ...op.i32GeU,
-      ...op.brIf(1),
-      ...half(0, ASSIGN[0]!, ASSIGN[1]!),
-      ...half(16, ASSIGN[2]!, ASSIGN[3]!),
-      ...get(DSTP),
-      ...get(ASSIGN[0]!),
-      ...get(ASSIGN[1]!),
-      ...simd.i16x8NarrowI32x4U,
-      ...get(ASSIGN[2]!),
-      ...get(ASSIGN[3]!),
-      ...simd.i16x8NarrowI32x4U,
-      ...simd.i8x16NarrowI16x8U,
-      ...simd.store(),
-      ...get(SRCP),
-      ...i32Const(32),
-      ...op.i32Add,
-      ...set(SRCP),
-      ...get(DSTP),
-      ...i32Const(16),
-      ...op.i32Add,
-      ...set(DSTP),
-      ...op.br(0),
-      ...op.end,
-      ...op.end,
+      ...whileBelow(SRCP, END, [
+        ...sixteenFloats(SRCP, V, convert, ASSIGN),
+        ...get(DSTP),
+        ...narrowToBytes(ASSIGN),
+        ...simd.store(),
+        ...bump(SRCP, 32),
+        ...bump(DSTP, 16),
+      ]),
     ],
   };
 }

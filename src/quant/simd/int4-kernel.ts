@@ -2,10 +2,8 @@
  * WebAssembly SIMD kernel: INT4 codes of bf16 weights, packed as ModelOpt packs them (rows 2p and
  * 2p+1 share a byte per column: low nibble from the even row), each row in runs with their own scale.
  */
+import { bump, get, i32Const, lanes, set, storeLowBytes, widenBf16 } from './kernel-parts.js';
 import { op, simd, type WasmFunction } from './wasm-assembler.js';
-
-const { localGet: get, localSet: set, i32Const } = op;
-const lanes = (v: number) => simd.i32x4Const(v);
 
 /**
  * int4Pack(src, end, rowBytes, runBytes, ws, dst, lo, hi, wsRowBytes): for every row pair in
@@ -17,11 +15,8 @@ export function int4PackFn(): WasmFunction {
   const [A, ROW_END, RUN_END, WSA, WSB] = [9, 10, 11, 12, 13];
   const [WA, WB, LO, HI, V, IA, X] = [14, 15, 16, 17, 18, 19, 20];
   // codes of the 8 bf16 columns in local V under scale W, as i16 lanes
-  const half = (extend: number[], w: number) => [
-    ...get(V),
-    ...extend,
-    ...i32Const(16),
-    ...simd.i32x4Shl,
+  const half = (which: 'low' | 'high', w: number) => [
+    ...widenBf16(V, which),
     ...get(w),
     ...simd.f32x4Div,
     ...simd.f32x4Nearest,
@@ -31,12 +26,7 @@ export function int4PackFn(): WasmFunction {
     ...get(LO),
     ...simd.i32x4MaxS,
   ];
-  const codes = (w: number) => [
-    ...half(simd.i32x4ExtendLowI16x8U, w),
-    ...half(simd.i32x4ExtendHighI16x8U, w),
-    ...simd.i16x8NarrowI32x4S,
-  ];
-  const bump = (local: number, by: number[]) => [...get(local), ...by, ...op.i32Add, ...set(local)];
+  const codes = (w: number) => [...half('low', w), ...half('high', w), ...simd.i16x8NarrowI32x4S];
   return {
     name: 'int4Pack',
     params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
@@ -101,21 +91,16 @@ export function int4PackFn(): WasmFunction {
       ...simd.and,
       ...simd.or,
       ...set(X),
-      ...get(DSTP),
-      ...get(X),
-      ...get(X),
-      ...simd.i8x16NarrowI16x8U,
-      ...simd.i64x2ExtractLane(0),
-      ...op.i64Store(),
-      ...bump(A, i32Const(16)),
-      ...bump(DSTP, i32Const(8)),
+      ...storeLowBytes(DSTP, X),
+      ...bump(A, 16),
+      ...bump(DSTP, 8),
       ...get(A),
       ...get(RUN_END),
       ...op.i32LtU,
       ...op.brIf(0),
       ...op.end,
-      ...bump(WSA, i32Const(4)),
-      ...bump(WSB, i32Const(4)),
+      ...bump(WSA, 4),
+      ...bump(WSB, 4),
       ...get(A),
       ...get(ROW_END),
       ...op.i32LtU,
