@@ -1,7 +1,7 @@
 /**
- * Recipe loading benchmark: load + validate every built-in recipe, warm (in-process, repeated) and cold
- * (first load in a fresh process), per recipe, median. Baseline measured in the same run: parsing the
- * same files with the plain `yaml` package (YAML 1.2, no positions, no imports, no validation).
+ * Recipe loading benchmark: load + validate every built-in recipe, per recipe: warm (in-process, median of
+ * 30 loads after 20 untimed ones) and cold (first load in a fresh process). Baseline measured in the same
+ * run: parsing the same files with the plain `yaml` package (YAML 1.2, no positions, imports or validation).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -17,7 +17,8 @@ export function benchRecipes(): string[] {
   const warm: number[] = [];
   const baseline: number[] = [];
   for (const r of recipes) {
-    warm.push(timeMedianMs(() => loadRecipe(r.name), 15, 3));
+    // 20 loads first: the median then describes the steady state, not the JIT or GC of the first calls
+    warm.push(timeMedianMs(() => loadRecipe(r.name), 30, 20));
     const files = statSync(r.path).isDirectory() ? [] : [readFileSync(r.path, 'utf8')];
     baseline.push(timeMedianMs(() => files.forEach((t) => parseAllDocuments(t)), 15, 3));
   }
